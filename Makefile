@@ -1,0 +1,83 @@
+# MOPS Kraków assistant. `make run` and `make test` are all a newcomer needs: both install what is
+# missing and train when the model is stale.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10: take the first interpreter that really is 3.10 (a pyenv shim that
+# only names another version does not count).
+PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { command -v "$$p" || echo "$$p"; } && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export PYTHONUNBUFFERED := 1
+
+# Which spaCy pipeline Rasa's SpacyNLP loads: ours (built from bot/nlp) or, for example,
+# `make train SPACY_MODEL=pl_core_news_sm` once that package is installed.
+DEFAULT_SPACY_MODEL := var/spacy/pl_morfeusz
+SPACY_MODEL ?= $(DEFAULT_SPACY_MODEL)
+ifeq ($(SPACY_MODEL),$(DEFAULT_SPACY_MODEL))
+CONFIG := config.yml
+SPACY_DEP := $(DEFAULT_SPACY_MODEL)/meta.json
+else
+CONFIG := var/config-$(notdir $(SPACY_MODEL)).yml
+SPACY_DEP :=
+endif
+
+MODEL := models/mops.tar.gz
+TRAINING_INPUTS := $(CONFIG) domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+
+.PHONY: help install train run shell test test-fast eval lint format bench clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed  ## create .venv (Python 3.10) and install the project with its pinned dependencies
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it). Set PYTHON310=/path/to/python3.10."; exit 1; }
+	test -x $(BIN)/python || "$(PYTHON310)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip<25" wheel
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip check
+	touch $@
+
+$(DEFAULT_SPACY_MODEL)/meta.json: $(wildcard bot/nlp/*.py) $(VENV)/.installed
+	$(BIN)/python -m bot.nlp.build $(DEFAULT_SPACY_MODEL)
+
+var/config-%.yml: config.yml
+	@mkdir -p var
+	sed 's|model: $(DEFAULT_SPACY_MODEL)|model: $(SPACY_MODEL)|' config.yml > $@
+
+train: $(MODEL)  ## train the Rasa model if data, domain, config or the Polish pipeline changed
+
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_DEP) $(VENV)/.installed
+	$(RASA) train --config $(CONFIG) --domain domain.yml --data data --out models \
+		--fixed-model-name mops --force
+
+run: $(MODEL)  ## start the action server (5055) and Rasa (5005, REST channel + API); Ctrl-C stops all
+	scripts/run.sh
+
+shell: $(MODEL)  ## chat with the assistant in the terminal
+	scripts/shell.sh
+
+test: $(MODEL)  ## the whole suite: unit tests, data validation, NLU floor, conversation and end-to-end tests
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed $(SPACY_DEP)  ## only the tests that need no trained model or Rasa process
+	$(BIN)/python -m pytest -m "not slow"
+
+eval: $(MODEL)  ## NLU report on the held-out tests/nlu: macro-F1 per intent and per response
+	$(BIN)/python -m bot.nlu_eval --model $(MODEL) --out var/eval
+
+lint: $(VENV)/.installed  ## ruff: format check and lint
+	$(BIN)/ruff format --check bot actions tests benchmarks
+	$(BIN)/ruff check bot actions tests benchmarks
+
+format: $(VENV)/.installed  ## ruff: format and fix what can be fixed
+	$(BIN)/ruff format bot actions tests benchmarks
+	$(BIN)/ruff check --fix bot actions tests benchmarks
+
+clean:  ## remove trained models and run-time files (keeps .venv)
+	rm -rf models var .rasa

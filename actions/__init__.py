@@ -1,0 +1,1 @@
+"""rasa-sdk actions: thin adapters from Rasa's tracker to the `bot` package."""

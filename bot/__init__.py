@@ -1,0 +1,1 @@
+"""MOPS Kraków assistant: our code around Rasa (Polish NLP, addresses, branches, services)."""

@@ -1,0 +1,85 @@
+"""What to do when the NLU is unsure: offer the two likeliest topics, then a person.
+
+Tested without Rasa: the action passes the parse result and a plain view of the past turns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TOPICS_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
+FALLBACK_INTENT = "nlu_fallback"
+# A resident who answers "none of these" to a clarification has not been understood either.
+_REPLY_TO_CLARIFY = "deny"
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class UserTurn:
+    """One resident message: its intent and the bot action that came just before it."""
+
+    intent: str | None
+    previous_action: str | None
+
+
+def load_topics(path: Path = TOPICS_FILE) -> dict[str, Topic]:
+    """Topic buttons from the staff-editable YAML file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {key: Topic(key, entry["title"], entry["payload"]) for key, entry in raw.items()}
+
+
+def likely_topics(
+    parse: Mapping[str, Any], topics: Mapping[str, Topic], limit: int = 2
+) -> list[Topic]:
+    """The `limit` likeliest topics for a message, from the intent ranking.
+
+    A retrieval intent ("support") is narrowed to its likeliest sub-intent ("support/therapy")
+    with the response selector's ranking, so that the button answers the right question.
+    """
+    selector = parse.get("response_selector") or {}
+    chosen: list[Topic] = []
+    for ranked in parse.get("intent_ranking") or []:
+        intent = ranked.get("name")
+        ranking = (selector.get(intent) or {}).get("ranking") or []
+        key = ranking[0].get("intent_response_key") if ranking else intent
+        topic = topics.get(key) if key else None
+        if topic and topic not in chosen:
+            chosen.append(topic)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def failures_in_a_row(turns: Sequence[UserTurn], clarify_action: str) -> int:
+    """How many of the latest resident messages in a row were not understood."""
+    count = 0
+    for turn in reversed(turns):
+        if turn.intent == FALLBACK_INTENT:
+            count += 1
+        elif not (turn.intent == _REPLY_TO_CLARIFY and turn.previous_action == clarify_action):
+            break
+    return count
+
+
+def user_turns(events: Iterable[Mapping[str, Any]]) -> list[UserTurn]:
+    """Plain view of a Rasa tracker's events: each user message with the action before it."""
+    turns: list[UserTurn] = []
+    previous_action: str | None = None
+    for event in events:
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            previous_action = event.get("name")
+        elif event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            turns.append(UserTurn(intent.get("name"), previous_action))
+    return turns

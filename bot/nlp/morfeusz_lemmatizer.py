@@ -1,0 +1,118 @@
+"""A spaCy component that lemmatises Polish with Morfeusz 2 (SGJP dictionary).
+
+No `from __future__ import annotations` here: spaCy validates the factory signature at run time.
+
+Residents often type without Polish letters ("jak sie zapisac"), so for a word Morfeusz does not know
+(or knows only as an archaic or dialect form) the component tries the spellings with restored
+diacritics, fewest changes first. The lemma is then folded to ASCII by default, so that the NLU
+features of "zapisać" and "zapisac" are the same whatever the resident typed.
+"""
+
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import combinations, product
+
+import morfeusz2
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.nlp.text import fold_diacritics
+
+# What an ASCII letter may stand for when the Polish letter was skipped.
+_RESTORE = {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "źż"}
+# Qualifiers that mark a reading nobody means in a chat (archaic, dialect, obsolete spelling).
+_RARE_QUALIFIERS = {"daw.", "gwar.", "przest.", "arch.", "książk."}
+# Tie-break between equally plausible readings ("mam": mieć or mama?): in chat questions function
+# words and verbs are likelier than nouns, nouns likelier than rarer classes.
+_POS_RANK = {"qub": 0.0, "prep": 0.0, "conj": 0.0, "comp": 0.0, "fin": 0.1, "inf": 0.1}
+_POS_RANK_NOUN = 0.2
+_POS_RANK_OTHER = 0.3
+_MAX_CHANGES = 3
+_MAX_CANDIDATES = 400
+
+
+class MorfeuszAnalyser:
+    """Chooses one lemma and part of speech per word; cached, since chat vocabulary repeats."""
+
+    def __init__(self, restore_diacritics: bool = True) -> None:
+        self._morfeusz = morfeusz2.Morfeusz(expand_tags=False)
+        self._restore = restore_diacritics
+        self.lemma_pos = lru_cache(maxsize=50_000)(self._lemma_pos)
+
+    def _readings(self, word: str) -> list[tuple[str, str, float]]:
+        """Known readings of one word as (lemma, coarse tag, rank); lower rank is likelier."""
+        readings = []
+        for _start, _end, (_orth, lemma, tag, names, qualifiers) in self._morfeusz.analyse(word):
+            if tag == "ign":
+                continue
+            pos = tag.split(":")[0]
+            rank = _POS_RANK.get(pos, _POS_RANK_NOUN if pos in ("subst", "adj") else _POS_RANK_OTHER)
+            if _RARE_QUALIFIERS.intersection(qualifiers):
+                rank += 4
+            if names and "nazwa_pospolita" not in names:
+                rank += 1  # proper names rank below common words in lower-cased chat text
+            readings.append((lemma.split(":")[0], pos, rank))
+        return readings
+
+    def _restorations(self, word: str) -> Iterator[str]:
+        """Spellings of `word` with Polish letters put back, fewest changes first."""
+        positions = [i for i, ch in enumerate(word) if ch in _RESTORE]
+        produced = 0
+        for changes in range(1, _MAX_CHANGES + 1):
+            for chosen in combinations(positions, changes):
+                for letters in product(*(_RESTORE[word[i]] for i in chosen)):
+                    chars = list(word)
+                    for i, letter in zip(chosen, letters, strict=True):
+                        chars[i] = letter
+                    yield "".join(chars)
+                    produced += 1
+                    if produced >= _MAX_CANDIDATES:
+                        return
+
+    def _best(self, readings: list[tuple[str, str, float]]) -> tuple[str, str, float] | None:
+        return min(readings, key=lambda r: r[2]) if readings else None
+
+    def _lemma_pos(self, word: str) -> tuple[str, str]:
+        """Lemma and coarse part of speech of one lower-cased word ("" when unknown)."""
+        best = self._best(self._readings(word))
+        if self._restore and word.isascii() and word.isalpha() and (best is None or best[2] >= 4):
+            for spelling in self._restorations(word):
+                restored = self._best(self._readings(spelling))
+                if restored is not None and restored[2] < 4:
+                    best = restored
+                    break
+        if best is None:
+            return word, ""
+        return best[0], best[1]
+
+
+class MorfeuszLemmatizer:
+    """Sets `token.lemma_` and `token.tag_` from Morfeusz for every word token."""
+
+    def __init__(self, fold: bool, restore_diacritics: bool) -> None:
+        self._fold = fold
+        self._analyser = MorfeuszAnalyser(restore_diacritics=restore_diacritics)
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if token.is_space:
+                continue
+            if token.is_punct or token.like_num:
+                token.lemma_ = token.lower_
+                continue
+            lemma, pos = self._analyser.lemma_pos(token.lower_)
+            token.lemma_ = fold_diacritics(lemma.lower()) if self._fold else lemma
+            if pos:
+                token.tag_ = pos
+        return doc
+
+
+@Language.factory(
+    "morfeusz_lemmatizer",
+    default_config={"fold_diacritics": True, "restore_diacritics": True},
+)
+def make_morfeusz_lemmatizer(
+    nlp: Language, name: str, fold_diacritics: bool, restore_diacritics: bool
+) -> MorfeuszLemmatizer:
+    """spaCy factory; registered as an entry point so a saved pipeline loads without imports."""
+    return MorfeuszLemmatizer(fold=fold_diacritics, restore_diacritics=restore_diacritics)

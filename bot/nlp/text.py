@@ -1,0 +1,11 @@
+"""Text helpers shared by the NLP pipeline and address resolution."""
+
+from __future__ import annotations
+
+# Polish letters and the ASCII letter people type instead when they skip diacritics.
+_FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
+
+
+def fold_diacritics(text: str) -> str:
+    """Map Polish letters to ASCII so that "się" and "sie" compare equal."""
+    return text.translate(_FOLD)
