@@ -28,7 +28,7 @@ endif
 MODEL := models/mops.tar.gz
 TRAINING_INPUTS := $(CONFIG) domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell test test-fast eval lint format bench clean
+.PHONY: help install train run shell test test-fast eval lint format bench bench-address import-addresses clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,7 +38,7 @@ install: $(VENV)/.installed  ## create .venv (Python 3.10) and install the proje
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it). Set PYTHON310=/path/to/python3.10."; exit 1; }
 	test -x $(BIN)/python || "$(PYTHON310)" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip<25" wheel
+	$(BIN)/python -m pip install --quiet --upgrade "pip<25"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -m pip check
 	touch $@
@@ -70,6 +70,15 @@ test-fast: $(VENV)/.installed $(SPACY_DEP)  ## only the tests that need no train
 
 eval: $(MODEL)  ## NLU report on the held-out tests/nlu: macro-F1 per intent and per response
 	$(BIN)/python -m bot.nlu_eval --model $(MODEL) --out var/eval
+
+bench: bench-address  ## all benchmarks (speed and accuracy targets are checked here, not in tests)
+
+bench-address: $(VENV)/.installed  ## address resolution: accuracy beside a naive baseline, time per address
+	$(BIN)/python -m benchmarks.bench_address
+
+import-addresses: $(VENV)/.installed  ## build data/gazetteer.yml from the city's register: make import-addresses FILE=adresy.geojson
+	@test -n "$(FILE)" || { echo "usage: make import-addresses FILE=path/to/register.geojson|.csv"; exit 2; }
+	$(BIN)/python -m bot.address.importer "$(FILE)" --out data/gazetteer.yml
 
 lint: $(VENV)/.installed  ## ruff: format check and lint
 	$(BIN)/ruff format --check bot actions tests benchmarks

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from bot.messages import Reply
+
 TOPICS_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
 FALLBACK_INTENT = "nlu_fallback"
 # A resident who answers "none of these" to a clarification has not been understood either.
@@ -83,3 +85,16 @@ def user_turns(events: Iterable[Mapping[str, Any]]) -> list[UserTurn]:
             intent = (event.get("parse_data") or {}).get("intent") or {}
             turns.append(UserTurn(intent.get("name"), previous_action))
     return turns
+
+
+def clarification(
+    parse: Mapping[str, Any],
+    turns: Sequence[UserTurn],
+    topics: Mapping[str, Topic],
+    clarify_action: str,
+) -> Reply:
+    """A question with the two likeliest topics; after a second failure, the contacts."""
+    if failures_in_a_row(turns, clarify_action) >= 2:
+        return Reply("fallback_contacts")
+    buttons = [{"title": t.title, "payload": t.payload} for t in likely_topics(parse, topics)]
+    return Reply("clarify", buttons=[*buttons, {"title": "Coś innego", "payload": "/deny"}])

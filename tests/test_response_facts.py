@@ -42,13 +42,23 @@ def iso_dates(text: str) -> list[tuple[str, str]]:
     return dates
 
 
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, v in value.items() if key not in ("payload", "checked") for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def response_texts() -> list[tuple[str, str]]:
+    """Everything the assistant can say: responses, action messages, the branch catalogue."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    texts = []
-    for name, variants in domain["responses"].items():
-        for variant in variants:
-            texts.append((name, variant.get("text", "")))
-            texts += [(name, b["title"]) for b in variant.get("buttons", [])]
+    texts = [(name, text) for name, v in domain["responses"].items() for text in _strings(v)]
+    for data_file in ("messages.yml", "branches.yml"):
+        entries = yaml.safe_load((ROOT / "data" / data_file).read_text(encoding="utf-8"))
+        texts += [(f"{data_file}:{text[:30]}", text) for text in _strings(entries)]
     return texts
 
 

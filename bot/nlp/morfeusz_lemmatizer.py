@@ -22,9 +22,14 @@ from bot.nlp.text import fold_diacritics
 _RESTORE = {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "źż"}
 # Qualifiers that mark a reading nobody means in a chat (archaic, dialect, obsolete spelling).
 _RARE_QUALIFIERS = {"daw.", "gwar.", "przest.", "arch.", "książk."}
-# Tie-break between equally plausible readings ("mam": mieć or mama?): in chat questions function
-# words and verbs are likelier than nouns, nouns likelier than rarer classes.
-_POS_RANK = {"qub": 0.0, "prep": 0.0, "conj": 0.0, "comp": 0.0, "fin": 0.1, "inf": 0.1}
+# Tie-break between equally plausible readings ("mam": mieć or mama? "mnie": ja or miąć?): in chat
+# pronouns and function words are likelier than verbs, verbs and participles ("bita": bić) likelier
+# than nouns and adjectives, those likelier than rarer classes.
+_POS_RANK = {
+    **dict.fromkeys(("ppron12", "ppron3", "siebie", "qub", "prep", "conj", "comp"), 0.0),
+    **dict.fromkeys(("fin", "inf", "praet", "impt"), 0.1),
+    **dict.fromkeys(("ppas", "pact"), 0.15),
+}
 _POS_RANK_NOUN = 0.2
 _POS_RANK_OTHER = 0.3
 _MAX_CHANGES = 3
@@ -47,8 +52,8 @@ class MorfeuszAnalyser:
                 continue
             pos = tag.split(":")[0]
             rank = _POS_RANK.get(pos, _POS_RANK_NOUN if pos in ("subst", "adj") else _POS_RANK_OTHER)
-            if _RARE_QUALIFIERS.intersection(qualifiers):
-                rank += 4
+            if _RARE_QUALIFIERS.intersection(qualifiers) or pos == "brev" or lemma.isupper():
+                rank += 4  # archaic, dialect, or an acronym ("sa" is "są" far more than "SA")
             if names and "nazwa_pospolita" not in names:
                 rank += 1  # proper names rank below common words in lower-cased chat text
             readings.append((lemma.split(":")[0], pos, rank))
