@@ -17,5 +17,8 @@ class ActionClarify(Action):
         return NAME
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(dispatcher, clarification(tracker.latest_message, user_turns(tracker.events), TOPICS, NAME))
+        say(
+            dispatcher,
+            clarification(tracker.latest_message, user_turns(tracker.events), TOPICS, NAME),
+        )
         return []

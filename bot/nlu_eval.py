@@ -51,7 +51,17 @@ def evaluate(model: Path, out: Path, test_data: Path = TEST_DATA) -> Report:
     out.mkdir(parents=True, exist_ok=True)
     rasa = Path(sys.executable).with_name("rasa")
     subprocess.run(
-        [str(rasa), "test", "nlu", "--model", str(model), "--nlu", str(test_data), "--out", str(out)],
+        [
+            str(rasa),
+            "test",
+            "nlu",
+            "--model",
+            str(model),
+            "--nlu",
+            str(test_data),
+            "--out",
+            str(out),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )

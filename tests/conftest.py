@@ -37,7 +37,9 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path],
         except requests.RequestException:
             pass
         time.sleep(1)
-    pytest.fail(f"{url} not up after {timeout:.0f} s:\n" + "\n".join(p.read_text()[-3000:] for p in logs))
+    pytest.fail(
+        f"{url} not up after {timeout:.0f} s:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
+    )
 
 
 @dataclass

@@ -31,7 +31,9 @@ def test_retrieval_intents_are_narrowed_to_their_likeliest_sub_topic() -> None:
 
 
 def test_intents_without_a_topic_are_skipped_and_only_two_are_offered() -> None:
-    topics = likely_topics(parse(["affirm", "greet", "contact_info", "find_branch", "help"]), TOPICS)
+    topics = likely_topics(
+        parse(["affirm", "greet", "contact_info", "find_branch", "help"]), TOPICS
+    )
     assert [t.key for t in topics] == ["contact_info", "find_branch"]
 
 
@@ -86,4 +88,6 @@ def test_every_answer_topic_in_the_domain_can_be_offered() -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     sub_topics = {name.removeprefix("utter_") for name in domain["responses"] if "/" in name}
     assert sub_topics <= set(TOPICS), sub_topics - set(TOPICS)
-    assert all(isinstance(topic, Topic) and topic.title and topic.payload for topic in TOPICS.values())
+    assert all(
+        isinstance(topic, Topic) and topic.title and topic.payload for topic in TOPICS.values()
+    )

@@ -15,7 +15,10 @@ SHARED_KNOWLEDGE = ROOT.parent / "shared" / "knowledge"
 # A number as people write it: digit groups joined by spaces, dashes or a decimal comma
 # ("12 616 54 08", "12 430-45-46", "291 093,97", "3 617").
 NUMBER = re.compile(r"\d+(?:[ \-–,]\d+)*")
-MONTHS = "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia"
+MONTHS = (
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada"
+    " grudnia"
+)
 # A date as the assistant writes it ("11 listopada 2004"); the sources write it ISO-style.
 POLISH_DATE = re.compile(rf"(\d{{1,2}}) ({'|'.join(MONTHS.split())}) (\d{{4}})")
 
@@ -46,7 +49,9 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [s for key, v in value.items() if key not in ("payload", "checked") for s in _strings(v)]
+        return [
+            s for key, v in value.items() if key not in ("payload", "checked") for s in _strings(v)
+        ]
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
@@ -99,3 +104,15 @@ def test_shipped_knowledge_matches_the_shared_knowledge_base() -> None:
 def test_knowledge_files_are_shipped() -> None:
     assert (KNOWLEDGE / "FACTS.md").exists()
     assert Path(KNOWLEDGE / "sources").is_dir()
+
+
+def test_line_breaks_only_between_sentences_or_before_bullets() -> None:
+    """A chat window shows every newline: a break inside a sentence would look broken."""
+    broken = []
+    for name, text in response_texts():
+        lines = text.split("\n")
+        for before, after in zip(lines, lines[1:], strict=False):
+            ends_sentence = before.rstrip().endswith((".", ":", "?", "!"))
+            if not (after.startswith("•") or before.startswith("•") or ends_sentence):
+                broken.append((name, f"{before} ⏎ {after}"))
+    assert not broken, broken

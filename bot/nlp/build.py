@@ -1,6 +1,7 @@
 """Build the project's Polish spaCy pipeline on disk, where Rasa's SpacyNLP loads it from.
 
-spaCy's Polish tokenizer plus the Morfeusz lemmatizer: `python -m bot.nlp.build var/spacy/pl_morfeusz`.
+spaCy's Polish tokenizer plus the Morfeusz lemmatizer:
+`python -m bot.nlp.build var/spacy/pl_morfeusz`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def build_pipeline() -> Language:
         {
             "name": "morfeusz",
             "version": "1.0.0",
-            "description": "spaCy Polish tokenizer + Morfeusz 2 (SGJP) lemmas, built by bot.nlp.build",
+            "description": "spaCy Polish tokenizer + Morfeusz 2 (SGJP) lemmas (bot.nlp.build)",
             "spacy_version": f">={spacy.about.__version__},<3.5.0",
         }
     )

@@ -2,8 +2,8 @@
 
 No `from __future__ import annotations` here: spaCy validates the factory signature at run time.
 
-Residents often type without Polish letters ("jak sie zapisac"), so for a word Morfeusz does not know
-(or knows only as an archaic or dialect form) the component tries the spellings with restored
+Residents often type without Polish letters ("jak sie zapisac"), so for a word Morfeusz does not
+know (or knows only as an archaic or dialect form) the component tries the spellings with restored
 diacritics, fewest changes first. The lemma is then folded to ASCII by default, so that the NLU
 features of "zapisać" and "zapisac" are the same whatever the resident typed.
 """
@@ -51,7 +51,9 @@ class MorfeuszAnalyser:
             if tag == "ign":
                 continue
             pos = tag.split(":")[0]
-            rank = _POS_RANK.get(pos, _POS_RANK_NOUN if pos in ("subst", "adj") else _POS_RANK_OTHER)
+            rank = _POS_RANK.get(
+                pos, _POS_RANK_NOUN if pos in ("subst", "adj") else _POS_RANK_OTHER
+            )
             if _RARE_QUALIFIERS.intersection(qualifiers) or pos == "brev" or lemma.isupper():
                 rank += 4  # archaic, dialect, or an acronym ("sa" is "są" far more than "SA")
             if names and "nazwa_pospolita" not in names:

@@ -1,0 +1,160 @@
+"""The branch finder's dialogue decisions, tested without Rasa.
+
+The Rasa form `branch_form` asks for a district and its confirmation. These functions decide what
+a resident's message means for the form (slot updates) and what the assistant asks or answers
+next (a response name, its variables and buttons); the actions only pass them through.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.address import AddressResolver
+from bot.address.districts import DISTRICTS
+from bot.branches import Branch, BranchCatalogue
+from bot.messages import Reply
+
+# Messages that may carry an address while the form is open; anything else (a question, a crisis,
+# a refusal) is left to the rules, and the form resumes after them.
+ADDRESS_INTENTS = {
+    "inform_address",
+    "inform_district",
+    "find_branch",
+    "ask_join_pora",
+    "nlu_fallback",
+}
+ADDRESS_ENTITIES = ("street", "house_number", "neighbourhood")
+# Slots that describe one search; cleared once the branch is named or the search is dropped.
+SEARCH_SLOTS = (
+    "district",
+    "district_label",
+    "district_confirmed",
+    "address_status",
+    "address_street",
+    "address_options",
+    "address_more",
+)
+
+
+def district_label(roman: str) -> str:
+    """ "XIII Podgórze": the responses put "Dzielnica" before it in the right case."""
+    return f"{roman} {DISTRICTS[roman]}"
+
+
+def district_button(roman: str) -> dict[str, str]:
+    payload = "/inform_district" + json.dumps({"district": roman})
+    return {"title": district_label(roman), "payload": payload}
+
+
+def _entity(entities: Sequence[Mapping[str, Any]], name: str) -> str | None:
+    return next((str(e["value"]) for e in entities if e.get("entity") == name), None)
+
+
+def _found(roman: str) -> dict[str, Any]:
+    """A district found: the rest of the search state is cleared."""
+    return dict.fromkeys(SEARCH_SLOTS) | {
+        "district": roman,
+        "district_label": district_label(roman),
+    }
+
+
+def interpret(
+    text: str,
+    intent: str | None,
+    entities: Sequence[Mapping[str, Any]],
+    pending_street: str | None,
+    resolver: AddressResolver,
+) -> dict[str, Any]:
+    """Slot updates from one message while the district is being looked for.
+
+    Empty when the message is not about the address: the form then lets the rules answer it.
+    """
+    chosen = _entity(entities, "district")
+    if chosen in DISTRICTS:
+        return _found(chosen)
+    hints = {name: _entity(entities, name) for name in ADDRESS_ENTITIES}
+    if intent not in ADDRESS_INTENTS and not any(hints.values()):
+        return {}
+    if pending_street and not hints["street"]:
+        # The answer to "which number?" ("14", "os. Piastów") completes the street asked about.
+        text = f"{pending_street} {text}"
+        hints["street"] = pending_street
+    result = resolver.resolve(text, **hints)
+    if result.status == "resolved" and result.district:
+        return _found(result.district)
+    if result.status == "needs_number":
+        # With a number that the data cannot place, asking for the number again would loop.
+        street = result.candidates[0]
+        return {
+            "address_status": "needs_part" if result.parsed.house_number else "needs_number",
+            "address_street": street.name,
+            "address_options": list(street.districts),
+            "address_more": street.more_districts,
+        }
+    if result.status == "choose":
+        number = result.parsed.house_number or ""
+        options = [f"{c.name} {number}".strip() for c in result.candidates[:5]]
+        return {"address_status": "choose", "address_options": options, "address_street": None}
+    if result.status == "outside":
+        return {"address_status": "outside"}
+    if intent in ("find_branch", "ask_join_pora") and not any(hints.values()):
+        return {}  # "where is my branch?" carries no address: just ask for it
+    return {"address_status": "unknown", "address_street": None}
+
+
+def confirmation(slots: Mapping[str, Any]) -> Reply:
+    return Reply("ask_district_confirmed", {"district_label": slots.get("district_label") or ""})
+
+
+def question(slots: Mapping[str, Any]) -> Reply:
+    """The next question for the district, tailored to why it is still unknown."""
+    status = slots.get("address_status")
+    options = slots.get("address_options") or []
+    all_districts = [district_button(roman) for roman in DISTRICTS]
+    if status in ("needs_number", "needs_part"):
+        # "XII, XIII and more" (FACTS): name the known ones, offer every district.
+        more = bool(slots.get("address_more"))
+        names = ("m.in. " if more else "") + ", ".join(district_label(r) for r in options)
+        buttons = all_districts if more else [district_button(r) for r in options]
+        return Reply(
+            f"address_{status}",
+            {"street": slots.get("address_street") or "", "districts": names},
+            buttons,
+        )
+    if status == "choose":
+        return Reply("address_choose", buttons=[{"title": o, "payload": o} for o in options])
+    if status == "unknown":
+        return Reply("address_unknown", buttons=all_districts)
+    if status == "outside":
+        return Reply("address_outside")
+    if status == "rejected":
+        return Reply("address_rejected", buttons=all_districts)
+    return Reply("ask_district")
+
+
+def offer_districts() -> Reply:
+    """For a resident who would rather not give an address: districts or the information point."""
+    return Reply("offer_districts", buttons=[district_button(r) for r in DISTRICTS])
+
+
+def branch_source_note(branch: Branch) -> str:
+    return f"Źródło: {branch.source}. Przed wizytą warto zadzwonić i potwierdzić adres."
+
+
+def answer(roman: str, catalogue: BranchCatalogue) -> Reply:
+    """The branch for a confirmed district, or the information point where none is known."""
+    branch = catalogue.for_district(roman)
+    if branch is None:
+        return Reply("branch_unknown", {"district_label": district_label(roman)})
+    return Reply(
+        "branch_found",
+        {
+            "district_label": district_label(roman),
+            "branch_name": branch.name,
+            "branch_address": branch.address,
+            "branch_phone": ", ".join(branch.phones),
+            "branch_source": branch_source_note(branch),
+        },
+    )

@@ -1,0 +1,123 @@
+"""The branch finder's decisions on real data: what a message means, what is asked, the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import branch_finder as bf
+from bot.address import AddressResolver
+from bot.address.districts import DISTRICTS
+from bot.branches import BranchCatalogue
+from bot.messages import Messages, Reply
+
+
+@pytest.fixture(scope="module")
+def resolver() -> AddressResolver:
+    return AddressResolver.load()
+
+
+@pytest.fixture(scope="module")
+def messages() -> Messages:
+    return Messages.load()
+
+
+def interpret(resolver, text, intent="inform_address", entities=(), pending=None) -> dict:
+    return bf.interpret(text, intent, list(entities), pending, resolver)
+
+
+def shown(messages: Messages, reply: Reply) -> tuple[str, list[str]]:
+    rendered = messages.render(reply)
+    return rendered.text, [b["title"] for b in rendered.buttons]
+
+
+def test_an_address_without_polish_letters_gives_the_district_to_confirm(resolver, messages):
+    slots = interpret(resolver, "mieszkam na jozefinskiej 14")
+    assert slots["district"] == "XIII" and slots["address_status"] is None
+    text, buttons = shown(messages, bf.confirmation(slots))
+    assert text == "Czy chodzi o Dzielnicę XIII Podgórze?" and buttons == ["Tak", "Nie"]
+
+
+def test_a_district_chosen_from_the_buttons(resolver):
+    slots = interpret(
+        resolver, "/inform_district", "inform_district", [{"entity": "district", "value": "IV"}]
+    )
+    assert slots["district"] == "IV" and slots["district_label"] == "IV Prądnik Biały"
+
+
+def test_a_street_in_several_districts_asks_for_the_number_and_never_picks(resolver, messages):
+    slots = interpret(resolver, "mieszkam przy Zakopiańskiej")
+    assert slots.get("district") is None and slots["address_status"] == "needs_number"
+    text, buttons = shown(messages, bf.question(slots))
+    assert "Zakopiańska" in text and "numer domu" in text
+    assert buttons == ["IX Łagiewniki-Borek Fałęcki", "X Swoszowice"]
+
+
+def test_a_street_with_more_districts_than_known_offers_every_district(resolver, messages):
+    slots = interpret(resolver, "Wielicka")
+    text, buttons = shown(messages, bf.question(slots))
+    assert "m.in. XII Bieżanów-Prokocim, XIII Podgórze" in text and len(buttons) == 18
+
+
+def test_a_number_that_cannot_be_placed_asks_for_the_neighbourhood_not_the_number(
+    resolver, messages
+):
+    slots = interpret(resolver, "100", "nlu_fallback", pending="Zakopiańska")
+    assert slots["address_status"] == "needs_part"
+    text, _ = shown(messages, bf.question(slots))
+    assert "nazwę osiedla" in text and "numer domu" not in text
+
+
+def test_the_neighbourhood_completes_the_street_asked_about(resolver):
+    slots = interpret(resolver, "Prokocim", pending="Wielicka")
+    assert slots["district"] == "XII"
+
+
+def test_an_unknown_street_asks_for_the_neighbourhood_or_district(resolver, messages):
+    slots = interpret(resolver, "ul. Nieistniejąca 5")
+    assert slots["address_status"] == "unknown"
+    text, buttons = shown(messages, bf.question(slots))
+    assert "osiedla" in text and len(buttons) == 18
+
+
+def test_a_postcode_outside_krakow_says_who_helps_there(resolver, messages):
+    slots = interpret(resolver, "mieszkam w Wieliczce, 32-020")
+    text, _ = shown(messages, bf.question(slots))
+    assert slots["address_status"] == "outside" and "ośrodek pomocy społecznej" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("a co to jest cogito?", "cogito"), ("mąż mnie bije", "crisis_violence"), ("nie", "deny")],
+)
+def test_other_messages_are_left_to_the_rules(resolver, text, intent):
+    assert interpret(resolver, text, intent) == {}
+
+
+def test_where_is_my_branch_without_an_address_just_asks(resolver, messages):
+    assert interpret(resolver, "gdzie jest moja filia?", "find_branch") == {}
+    text, buttons = shown(messages, bf.question({}))
+    assert "ulicę i numer" in text and buttons == ["Wolę nie podawać adresu"]
+
+
+def test_a_known_branch_is_named_with_its_address_phone_and_source(messages):
+    text, _ = shown(messages, bf.answer("II", BranchCatalogue.load()))
+    assert "Filia nr 1" in text and "ul. Rzeźnicza 2" in text and "12 430-45-46" in text
+    assert "ok. 2014" in text
+
+
+def test_an_unknown_branch_gives_the_district_and_the_information_point(messages):
+    text, _ = shown(messages, bf.answer("XIII", BranchCatalogue.load()))
+    assert "XIII Podgórze" in text and "12 616 54 08" in text and "Filia" not in text
+
+
+def test_refusing_the_address_offers_all_districts(messages):
+    text, buttons = shown(messages, bf.offer_districts())
+    assert "nie trzeba podawać adresu" in text and len(buttons) == len(DISTRICTS) == 18
+
+
+def test_every_reply_the_code_can_give_has_a_message(messages):
+    statuses = [None, "needs_number", "needs_part", "choose", "unknown", "outside", "rejected"]
+    keys = {bf.question({"address_status": s, "address_options": []}).key for s in statuses}
+    keys |= {bf.confirmation({}).key, bf.offer_districts().key, "branch_found", "branch_unknown"}
+    keys |= {"clarify", "fallback_contacts"}
+    assert keys == messages.keys()
