@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,6 +13,7 @@ from actions.say import say
 from bot import branch_finder
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
+from bot.messages import Reply
 
 RESOLVER = AddressResolver.load()
 CATALOGUE = BranchCatalogue.load()
@@ -45,37 +47,48 @@ class ValidateBranchForm(FormValidationAction):
         return {"district_confirmed": value}
 
 
-class ActionAskDistrict(Action):
+class _ReplyAction(Action, ABC):
+    """An action that says what a `bot.branch_finder` function decides from the slots."""
+
+    action_name: str
+    ends_search = False
+
+    @abstractmethod
+    def reply(self, tracker: Tracker) -> Reply: ...
+
     def name(self) -> str:
-        return "action_ask_district"
+        return self.action_name
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(dispatcher, branch_finder.question(tracker.slots))
-        return []
+        say(dispatcher, self.reply(tracker))
+        return clear_search() if self.ends_search else []
 
 
-class ActionAskDistrictConfirmed(Action):
-    def name(self) -> str:
-        return "action_ask_district_confirmed"
+class ActionAskDistrict(_ReplyAction):
+    action_name = "action_ask_district"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(dispatcher, branch_finder.confirmation(tracker.slots))
-        return []
+    def reply(self, tracker: Tracker) -> Reply:
+        return branch_finder.question(tracker.slots)
 
 
-class ActionBranchAnswer(Action):
-    def name(self) -> str:
-        return "action_branch_answer"
+class ActionAskDistrictConfirmed(_ReplyAction):
+    action_name = "action_ask_district_confirmed"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(dispatcher, branch_finder.answer(tracker.get_slot("district"), CATALOGUE))
-        return clear_search()
+    def reply(self, tracker: Tracker) -> Reply:
+        return branch_finder.confirmation(tracker.slots)
 
 
-class ActionOfferDistricts(Action):
-    def name(self) -> str:
-        return "action_offer_districts"
+class ActionBranchAnswer(_ReplyAction):
+    action_name = "action_branch_answer"
+    ends_search = True
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(dispatcher, branch_finder.offer_districts())
-        return clear_search()
+    def reply(self, tracker: Tracker) -> Reply:
+        return branch_finder.answer(tracker.get_slot("district"), CATALOGUE)
+
+
+class ActionOfferDistricts(_ReplyAction):
+    action_name = "action_offer_districts"
+    ends_search = True
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return branch_finder.offer_districts()

@@ -63,3 +63,58 @@ def test_two_misunderstandings_lead_to_a_person(rasa_stack: RasaStack) -> None:
     assert any(b["title"] == "Coś innego" for b in first[0]["buttons"])
     assert len(first[0]["buttons"]) == 3  # the two likeliest topics and "something else"
     assert "12 616 54 08" in texts(second) and "nadal nie rozumiem" in texts(second)
+
+
+def test_an_address_is_confirmed_then_the_information_point_is_given(rasa_stack: RasaStack) -> None:
+    question, answer = chat(rasa_stack, "mieszkam na jozefinskiej 14", "tak")
+    assert "Czy chodzi o Dzielnicę XIII Podgórze?" in texts(question)
+    assert [b["title"] for b in question[-1]["buttons"]] == ["Tak", "Nie"]
+    assert "nie mam sprawdzonego adresu filii" in texts(answer)
+    assert "12 616 54 08" in texts(answer) and "ul. Józefińska 14" in texts(answer)
+
+
+def test_a_known_branch_is_named_with_address_and_phone(rasa_stack: RasaStack) -> None:
+    opening, question, answer = chat(rasa_stack, "gdzie jest moja filia?", "ul. Rzeźnicza 2", "tak")
+    assert "ulicę i numer" in texts(opening)
+    assert "Dzielnicę II Grzegórzki" in texts(question)
+    assert "Filia nr 1" in texts(answer) and "ul. Rzeźnicza 2" in texts(answer)
+    assert "12 430-45-46" in texts(answer) and "2014" in texts(answer)
+
+
+def test_a_no_to_the_district_asks_again_with_the_district_list(rasa_stack: RasaStack) -> None:
+    _, again = chat(rasa_stack, "mieszkam na Lipowej 3", "nie")
+    assert "adres jeszcze raz" in texts(again)
+    assert len(again[-1]["buttons"]) == 18
+
+
+def test_joining_pora_leads_to_the_branch_finder(rasa_stack: RasaStack) -> None:
+    (replies,) = chat(rasa_stack, "jak sie zapisac do pory na aktywnosc?")
+    answer = texts(replies)
+    assert "pracownika socjalnego" in answer and "ulicę i numer" in answer
+
+
+def test_a_question_mid_search_is_answered_and_the_search_resumes(rasa_stack: RasaStack) -> None:
+    _, interruption, answer = chat(
+        rasa_stack, "gdzie jest moja filia", "a czy cogito jeszcze trwa?", "Rzeźnicza 2"
+    )
+    assert "2008" in texts(interruption) and "ulicę i numer" in texts(interruption)
+    assert "Dzielnicę II Grzegórzki" in texts(answer)
+
+
+def test_a_crisis_mid_search_comes_first_and_ends_the_search(rasa_stack: RasaStack) -> None:
+    _, crisis, after = chat(rasa_stack, "gdzie jest moja filia", "maz mnie bije", "Rzeźnicza 2")
+    assert "112" in crisis[0]["text"] and "800 120 002" in crisis[0]["text"]
+    # The search ended: a street given afterwards starts a new one from scratch.
+    assert "Dzielnicę II Grzegórzki" in texts(after)
+
+
+def test_rather_not_give_an_address(rasa_stack: RasaStack) -> None:
+    _, replies = chat(rasa_stack, "gdzie jest moja filia", "wolę nie podawać adresu")
+    assert "nie trzeba podawać adresu" in texts(replies) and "12 616 54 08" in texts(replies)
+    assert len(replies[-1]["buttons"]) == 18
+
+
+def test_a_district_button_leads_to_the_branch(rasa_stack: RasaStack) -> None:
+    question, answer = chat(rasa_stack, '/inform_district{"district": "IV"}', "tak")
+    assert "Dzielnicę IV Prądnik Biały" in texts(question)
+    assert "Filia nr 2" in texts(answer) and "ul. Radzikowskiego 37" in texts(answer)
