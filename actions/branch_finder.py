@@ -30,9 +30,23 @@ class ValidateBranchForm(FormValidationAction):
     async def extract_district(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        """The resident's answer, as it came; `validate_district` resolves it.
+
+        rasa-sdk keeps only required slots from extraction, so the search state the resolution
+        sets (label, status, pending street) is returned by the validation.
+        """
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name")
+        if not branch_finder.concerns_address(intent, message.get("entities") or []):
+            return {}
+        return {"district": message.get("text") or ""}
+
+    def validate_district(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         message = tracker.latest_message
         return branch_finder.interpret(
-            text=message.get("text") or "",
+            text=str(value),
             intent=(message.get("intent") or {}).get("name"),
             entities=message.get("entities") or [],
             pending_street=tracker.get_slot("address_street"),

@@ -52,12 +52,15 @@ def _entity(entities: Sequence[Mapping[str, Any]], name: str) -> str | None:
     return next((str(e["value"]) for e in entities if e.get("entity") == name), None)
 
 
-def _found(roman: str) -> dict[str, Any]:
-    """A district found: the rest of the search state is cleared."""
-    return dict.fromkeys(SEARCH_SLOTS) | {
-        "district": roman,
-        "district_label": district_label(roman),
-    }
+def _search_state(**slots: Any) -> dict[str, Any]:
+    """Every search slot, set explicitly: what is not given is cleared."""
+    return dict.fromkeys(SEARCH_SLOTS) | slots
+
+
+def concerns_address(intent: str | None, entities: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a message answers the address question; if not, the rules answer it instead."""
+    named = {e.get("entity") for e in entities}
+    return intent in ADDRESS_INTENTS or bool(named & {*ADDRESS_ENTITIES, "district"})
 
 
 def interpret(
@@ -67,41 +70,38 @@ def interpret(
     pending_street: str | None,
     resolver: AddressResolver,
 ) -> dict[str, Any]:
-    """Slot updates from one message while the district is being looked for.
-
-    Empty when the message is not about the address: the form then lets the rules answer it.
-    """
+    """The search state after a message that concerns the address."""
     chosen = _entity(entities, "district")
     if chosen in DISTRICTS:
-        return _found(chosen)
+        return _search_state(district=chosen, district_label=district_label(chosen))
     hints = {name: _entity(entities, name) for name in ADDRESS_ENTITIES}
-    if intent not in ADDRESS_INTENTS and not any(hints.values()):
-        return {}
     if pending_street and not hints["street"]:
         # The answer to "which number?" ("14", "os. Piastów") completes the street asked about.
         text = f"{pending_street} {text}"
         hints["street"] = pending_street
     result = resolver.resolve(text, **hints)
     if result.status == "resolved" and result.district:
-        return _found(result.district)
+        return _search_state(
+            district=result.district, district_label=district_label(result.district)
+        )
     if result.status == "needs_number":
         # With a number that the data cannot place, asking for the number again would loop.
         street = result.candidates[0]
-        return {
-            "address_status": "needs_part" if result.parsed.house_number else "needs_number",
-            "address_street": street.name,
-            "address_options": list(street.districts),
-            "address_more": street.more_districts,
-        }
+        return _search_state(
+            address_status="needs_part" if result.parsed.house_number else "needs_number",
+            address_street=street.name,
+            address_options=list(street.districts),
+            address_more=street.more_districts,
+        )
     if result.status == "choose":
         number = result.parsed.house_number or ""
         options = [f"{c.name} {number}".strip() for c in result.candidates[:5]]
-        return {"address_status": "choose", "address_options": options, "address_street": None}
+        return _search_state(address_status="choose", address_options=options)
     if result.status == "outside":
-        return {"address_status": "outside"}
+        return _search_state(address_status="outside")
     if intent in ("find_branch", "ask_join_pora") and not any(hints.values()):
-        return {}  # "where is my branch?" carries no address: just ask for it
-    return {"address_status": "unknown", "address_street": None}
+        return _search_state()  # "where is my branch?" carries no address: just ask for it
+    return _search_state(address_status="unknown")
 
 
 def confirmation(slots: Mapping[str, Any]) -> Reply:

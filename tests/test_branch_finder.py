@@ -37,6 +37,16 @@ def test_an_address_without_polish_letters_gives_the_district_to_confirm(resolve
     assert text == "Czy chodzi o Dzielnicę XIII Podgórze?" and buttons == ["Tak", "Nie"]
 
 
+def test_an_address_entity_concerns_the_search_whatever_the_intent() -> None:
+    assert bf.concerns_address("greet", [{"entity": "street", "value": "Lipowa"}])
+    assert bf.concerns_address("inform_district", [])
+
+
+def test_every_outcome_sets_the_whole_search_state(resolver):
+    for text in ["Lipowa 3", "Wielicka", "ul. Nieistniejąca 5", "Wieliczka 32-020"]:
+        assert set(interpret(resolver, text)) == set(bf.SEARCH_SLOTS), text
+
+
 def test_a_district_chosen_from_the_buttons(resolver):
     slots = interpret(
         resolver, "/inform_district", "inform_district", [{"entity": "district", "value": "IV"}]
@@ -88,14 +98,15 @@ def test_a_postcode_outside_krakow_says_who_helps_there(resolver, messages):
 @pytest.mark.parametrize(
     ("text", "intent"),
     [("a co to jest cogito?", "cogito"), ("mąż mnie bije", "crisis_violence"), ("nie", "deny")],
-)
-def test_other_messages_are_left_to_the_rules(resolver, text, intent):
-    assert interpret(resolver, text, intent) == {}
+)  # the text is what the resident wrote; only the intent and entities decide
+def test_other_messages_are_left_to_the_rules(text, intent):
+    assert not bf.concerns_address(intent, [])
 
 
 def test_where_is_my_branch_without_an_address_just_asks(resolver, messages):
-    assert interpret(resolver, "gdzie jest moja filia?", "find_branch") == {}
-    text, buttons = shown(messages, bf.question({}))
+    slots = interpret(resolver, "gdzie jest moja filia?", "find_branch")
+    assert set(slots) == set(bf.SEARCH_SLOTS) and not any(slots.values())
+    text, buttons = shown(messages, bf.question(slots))
     assert "ulicę i numer" in text and buttons == ["Wolę nie podawać adresu"]
 
 

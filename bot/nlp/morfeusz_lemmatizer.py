@@ -26,7 +26,8 @@ _RARE_QUALIFIERS = {"daw.", "gwar.", "przest.", "arch.", "książk."}
 # pronouns and function words are likelier than verbs, verbs and participles ("bita": bić) likelier
 # than nouns and adjectives, those likelier than rarer classes.
 _POS_RANK = {
-    **dict.fromkeys(("ppron12", "ppron3", "siebie", "qub", "prep", "conj", "comp"), 0.0),
+    **dict.fromkeys(("part", "qub", "ppron12", "siebie", "prep"), 0.0),
+    **dict.fromkeys(("conj", "comp", "ppron3"), 0.05),  # "nie" is the negation, not "them"
     **dict.fromkeys(("fin", "inf", "praet", "impt"), 0.1),
     **dict.fromkeys(("ppas", "pact"), 0.15),
 }

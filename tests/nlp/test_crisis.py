@@ -24,6 +24,7 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("myślę o tym żeby odebrać sobie życie", "crisis_suicide"),
         ("nie dam rady dłużej, chcę odejść na zawsze", "crisis_suicide"),
         ("mam mysli samobojcze", "crisis_suicide"),
+        ("myślę, żeby zakończyć to wszystko", "crisis_suicide"),
         ("mąż mnie bije", "crisis_violence"),
         ("bije mnie ojciec", "crisis_violence"),
         ("jestem bita przez chłopaka", "crisis_violence"),
@@ -49,6 +50,10 @@ def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str,
         "gdzie jest filia na Józefińskiej",
         "czy mogę dostać asystenta rodzinnego",
         "nie mam czasu w środę",
+        "kiedy zakończyło się cogito",
+        "chcę żyć normalnie",
+        "mam co jeść, ale nie mam pracy",
+        "oddychać świeżym powietrzem",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:

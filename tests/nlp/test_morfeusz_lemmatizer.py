@@ -70,6 +70,11 @@ def test_verbs_win_ties_over_rare_noun_readings(nlp: Language) -> None:
     assert lemmas(nlp, "nie mam gdzie spać")[1] == "miec"
 
 
+def test_negation_is_a_particle_not_a_pronoun(nlp: Language) -> None:
+    (token,) = nlp("nie")
+    assert token.tag_ == "part"
+
+
 def test_numbers_punctuation_and_unknown_words_keep_their_text(nlp: Language) -> None:
     assert lemmas(nlp, "14/3 , qwrtzx") == ["14/3", ",", "qwrtzx"]
 

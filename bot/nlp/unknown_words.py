@@ -1,0 +1,83 @@
+"""Rasa NLU component: a message made only of unknown words goes to the fallback.
+
+DIET gives every message some intent, sometimes confidently for gibberish ("blorp fnarg wug"). A
+message none of whose words Morfeusz knows (after restoring Polish letters) or the training data
+used ("cogito", "MOPS", street names) cannot be understood: it gets `nlu_fallback`, so the
+resident is asked to clarify instead of receiving a random answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlp.morfeusz_lemmatizer import MorfeuszAnalyser
+from bot.nlp.text import fold_diacritics
+
+FALLBACK_INTENT = "nlu_fallback"
+VOCABULARY_FILE = "vocabulary.json"
+
+
+def words_of(message: Message) -> list[str]:
+    """The message's alphabetic words, folded: digits and punctuation say nothing here."""
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    return [fold_diacritics(t.text.lower()) for t in tokens if t.text.isalpha()]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class UnknownWordsGuard(GraphComponent):
+    def __init__(
+        self, vocabulary: set[str], model_storage: ModelStorage, resource: Resource
+    ) -> None:
+        self._vocabulary = vocabulary
+        self._model_storage = model_storage
+        self._resource = resource
+        self._analyser = MorfeuszAnalyser()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnknownWordsGuard:
+        return cls(set(), model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnknownWordsGuard:
+        with model_storage.read_from(resource) as directory:
+            vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        return cls(set(vocabulary), model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        vocabulary = {word for example in training_data.nlu_examples for word in words_of(example)}
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary)), "utf-8")
+        return self._resource
+
+    def is_known(self, word: str) -> bool:
+        return word in self._vocabulary or bool(self._analyser.lemma_pos(word)[1])
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            words = words_of(message)
+            if words and not any(self.is_known(word) for word in words):
+                message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
+        return messages
