@@ -12,6 +12,12 @@ BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONUNBUFFERED := 1
+# Development values for the Rasa API token and the Messenger channel (credentials.yml); production
+# sets real ones in the environment (README, "Web chat and Messenger").
+export RASA_AUTH_TOKEN ?= dev-rasa-token
+export FACEBOOK_VERIFY_TOKEN ?= dev-verify-token
+export FACEBOOK_APP_SECRET ?= dev-app-secret
+export FACEBOOK_PAGE_ACCESS_TOKEN ?= dev-page-access-token
 
 # Which spaCy pipeline Rasa's SpacyNLP loads: ours (built from bot/nlp) or, for example,
 # `make train SPACY_MODEL=pl_core_news_sm` once that package is installed.
@@ -90,3 +96,28 @@ format: $(VENV)/.installed  ## ruff: format and fix what can be fixed
 
 clean:  ## remove trained models and run-time files (keeps .venv)
 	rm -rf models var .rasa
+
+# ---- web chat gateway (bot/gateway) -------------------------------------------------------------
+.PHONY: gateway browser axe bench-gateway
+AXE_VERSION := 4.11.0
+AXE := var/node/node_modules/axe-core/axe.min.js
+export AXE_JS := $(CURDIR)/$(AXE)
+
+gateway: $(VENV)/.installed  ## only the web chat gateway on 8000 (Rasa must already run on 5005)
+	$(BIN)/python -m bot.gateway
+
+browser:  ## Debian's chromium for the browser tests (apt-get, when /usr/bin/chromium is missing)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+axe: $(AXE)  ## axe-core (accessibility rules) from the npm registry, for the browser tests
+
+$(AXE):
+	@mkdir -p var/node
+	npm install --prefix var/node --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+test: browser $(AXE)
+
+bench: bench-gateway
+
+bench-gateway: $(MODEL)  ## web chat: latency through the gateway beside straight to Rasa (1 and 20 chats)
+	$(BIN)/python -m benchmarks.bench_gateway

@@ -6,14 +6,24 @@ mkdir -p var/log
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+GATEWAY_PORT=${GATEWAY_PORT:-8000}
+# Development values (the Makefile sets the same); production sets its own in the environment.
+export RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-dev-rasa-token}
+export FACEBOOK_VERIFY_TOKEN=${FACEBOOK_VERIFY_TOKEN:-dev-verify-token}
+export FACEBOOK_APP_SECRET=${FACEBOOK_APP_SECRET:-dev-app-secret}
+export FACEBOOK_PAGE_ACCESS_TOKEN=${FACEBOOK_PAGE_ACCESS_TOKEN:-dev-page-access-token}
+export GATEWAY_PORT GATEWAY_RASA_URL=${GATEWAY_RASA_URL:-http://127.0.0.1:${RASA_PORT}}
 
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null' INT TERM EXIT
 
 "$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions 2>&1 | sed -u 's/^/[actions] /' &
 "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
   --model models/mops.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+  --auth-token "$RASA_AUTH_TOKEN" \
   2>&1 | sed -u 's/^/[rasa]    /' &
+"$BIN/python" -m bot.gateway 2>&1 | sed -u 's/^/[gateway] /' &
 
 echo "Rasa:           http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook (POST {\"sender\": \"me\", \"message\": \"Dzień dobry\"})"
+echo "Web chat demo:  http://localhost:${GATEWAY_PORT}/  (widget: <script src=\"http://localhost:${GATEWAY_PORT}/widget.js\" defer></script>)"
 echo "Action server:  http://127.0.0.1:${ACTIONS_PORT}/health"
 wait -n

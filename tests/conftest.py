@@ -78,6 +78,7 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
             str(BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
             "--port", str(rasa_port), "--model", str(MODEL),
             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+            "--auth-token", os.environ["RASA_AUTH_TOKEN"],
         ],
     ]  # fmt: skip
     logs = [tmp / "actions.log", tmp / "rasa.log"]
@@ -88,7 +89,8 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     try:
         stack = RasaStack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}")
         wait_until_up(f"{stack.actions_url}/health", processes, logs, timeout=120)
-        wait_until_up(f"{stack.rasa_url}/status", processes, logs, timeout=240)
+        token = os.environ["RASA_AUTH_TOKEN"]
+        wait_until_up(f"{stack.rasa_url}/status?token={token}", processes, logs, timeout=240)
         yield stack
     finally:
         for process in processes:
@@ -98,3 +100,50 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+# ---- web chat gateway and Messenger (tests/gateway) ---------------------------------------------
+# Rasa reads credentials.yml, whose Messenger section needs these variables; the Graph API of the
+# Messenger channel is always this machine's fake (tests never talk to Facebook). Set before any
+# Rasa process starts, so `rasa_stack` passes them on.
+FAKE_GRAPH_PORT = free_port()
+os.environ["FACEBOOK_GRAPH_URL"] = f"http://127.0.0.1:{FAKE_GRAPH_PORT}/v2.12"
+os.environ.setdefault("FACEBOOK_VERIFY_TOKEN", "dev-verify-token")
+os.environ.setdefault("FACEBOOK_APP_SECRET", "dev-app-secret")
+os.environ.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "dev-page-access-token")
+os.environ.setdefault("RASA_AUTH_TOKEN", "dev-rasa-token")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def start_gateway(rasa_url: str, log: Path, **env: str) -> tuple[str, subprocess.Popen]:
+    """`python -m bot.gateway` on a free port, talking to `rasa_url`; its URL and process."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "python"), "-m", "bot.gateway"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "GATEWAY_HOST": "127.0.0.1",
+            "GATEWAY_PORT": str(port),
+            "GATEWAY_RASA_URL": rasa_url,
+            **env,
+        },
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/health", [process], [log], timeout=60)
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def gateway_url(rasa_stack: RasaStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real gateway server in front of the real Rasa stack."""
+    url, process = start_gateway(
+        rasa_stack.rasa_url, tmp_path_factory.mktemp("gateway") / "gateway.log"
+    )
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

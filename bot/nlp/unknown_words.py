@@ -79,5 +79,7 @@ class UnknownWordsGuard(GraphComponent):
         for message in messages:
             words = words_of(message)
             if words and not any(self.is_known(word) for word in words):
-                message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
+                message.set(
+                    INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True
+                )
         return messages

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
+import requests
 
 from tests.conftest import RasaStack
 
@@ -118,3 +120,9 @@ def test_a_district_button_leads_to_the_branch(rasa_stack: RasaStack) -> None:
     question, answer = chat(rasa_stack, '/inform_district{"district": "IV"}', "tak")
     assert "Dzielnicę IV Prądnik Biały" in texts(question)
     assert "Filia nr 2" in texts(answer) and "ul. Radzikowskiego 37" in texts(answer)
+
+
+def test_rasa_http_api_needs_the_token(rasa_stack: RasaStack) -> None:
+    assert requests.get(f"{rasa_stack.rasa_url}/status", timeout=10).status_code == 401
+    token = os.environ["RASA_AUTH_TOKEN"]
+    assert requests.get(f"{rasa_stack.rasa_url}/status?token={token}", timeout=10).ok

@@ -1,0 +1,97 @@
+"""One message through the gateway: limits, Rasa, and the answer when Rasa is not there.
+
+Both the WebSocket and the plain HTTP endpoint use this, so they behave the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from bot.branches import BranchCatalogue
+from bot.gateway.limits import Limits
+from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.gateway.sessions import SessionHub
+
+log = logging.getLogger("bot.gateway.chat")
+
+
+def unavailable_text(catalogue: BranchCatalogue | None = None) -> str:
+    """The apology when Rasa is down, with the information point's contacts from data/."""
+    point = (catalogue or BranchCatalogue.load()).information_point
+    return (
+        "Przepraszam, asystent jest w tej chwili niedostępny. Proszę spróbować ponownie za kilka "
+        f"minut albo skontaktować się z punktem informacyjnym MOPS: tel. {point.phones[0]}"
+        + (f", e-mail {point.email}" if point.email else "")
+        + f", {point.address}."
+    )
+
+
+@dataclass
+class Outcome:
+    """What happened to one message: refused (with why) or answered (the new messages)."""
+
+    refused: dict[str, Any] | None
+    messages: list[dict[str, Any]]
+
+
+class ChatService:
+    """Passes residents' messages to Rasa and records everything said in the session hub."""
+
+    def __init__(self, rasa: RasaClient, hub: SessionHub, limits: Limits) -> None:
+        self.rasa = rasa
+        self.hub = hub
+        self.limits = limits
+        self._unavailable = unavailable_text()
+
+    async def load_history(self, session: str) -> None:
+        """After a gateway restart, rebuild a conversation's history from Rasa's tracker."""
+        conversation = self.hub.get(session)
+        if conversation.loaded:
+            return
+        try:
+            said = await self.rasa.history(session)
+        except RasaUnavailable:
+            return  # try again on the next connection
+        self.hub.seed(session, said)
+
+    async def _ask_rasa(
+        self, session: str, text: str, payload: str | None
+    ) -> tuple[list[dict[str, Any]], str]:
+        """Rasa's replies, or the apology with the information point when Rasa is not there."""
+        try:
+            return await self.rasa.send(session, payload or text, text if payload else None), "ok"
+        except RasaUnavailable as error:
+            log.warning("rasa unavailable", extra={"session": session[:8], "error": str(error)})
+            return [{"text": self._unavailable, "buttons": []}], "rasa_unavailable"
+
+    async def handle(self, session: str, ip: str, text: str, payload: str | None = None) -> Outcome:
+        """Refuse, or record the message and the assistant's replies (or the apology)."""
+        refusal = self.limits.refusal(session, ip, payload or text)
+        if refusal:
+            log.info("message refused", extra={"session": session[:8], "reason": refusal["reason"]})
+            return Outcome(refusal, [])
+        await self.load_history(session)
+        conversation = self.hub.get(session)
+        async with conversation.lock:
+            new = [await self.hub.publish(session, {"role": "user", "text": text, "buttons": []})]
+            await self.hub.broadcast(session, {"type": "typing", "on": True})
+            started = time.perf_counter()
+            try:
+                replies, status = await self._ask_rasa(session, text, payload)
+                for reply in replies:
+                    new.append(await self.hub.publish(session, {"role": "bot", **reply}))
+            finally:  # the typing indicator goes off after the replies, whatever happened
+                await self.hub.broadcast(session, {"type": "typing", "on": False})
+            log.info(
+                "message answered",
+                extra={
+                    "session": session[:8],
+                    "status": status,
+                    "replies": len(replies),
+                    "rasa_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return Outcome(None, new)

@@ -1,0 +1,77 @@
+"""Gateway settings from environment variables, with defaults that suit `make run`.
+
+Everything that differs between a developer's machine and production is an environment variable,
+so the same code runs in both; the defaults are safe for loopback-only development.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+# The MOPS domains that may embed the widget, plus the gateway's own demo page.
+DEFAULT_ORIGINS = (
+    "https://mops.krakow.pl",
+    "https://www.mops.krakow.pl",
+    "http://localhost:8000",
+    "http://127.0.0.1:8000",
+)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` messages in any window of `seconds`."""
+
+    count: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """Read "20/60" (20 messages a minute)."""
+        count, _, seconds = text.partition("/")
+        return cls(int(count), float(seconds or 60))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the gateway needs to know; see `from_env` for the variable names."""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = "dev-rasa-token"
+    rasa_timeout: float = 30.0
+    max_message_chars: int = 1000
+    session_rate: Rate = field(default_factory=lambda: Rate(20, 60))
+    ip_rate: Rate = field(default_factory=lambda: Rate(60, 60))
+    cors_origins: tuple[str, ...] = DEFAULT_ORIGINS
+    history_limit: int = 200
+    max_sessions: int = 10_000
+    retention_days: int = 30
+    internal_token: str = "dev-gateway-token"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Settings from GATEWAY_* variables (and RASA_AUTH_TOKEN, shared with Rasa)."""
+        env = dict(os.environ if env is None else env)
+        default = cls()
+
+        def get(name: str, fallback: object) -> str:
+            return env.get(name, str(fallback))
+
+        origins = env.get("GATEWAY_CORS_ORIGINS")
+        return cls(
+            rasa_url=get("GATEWAY_RASA_URL", default.rasa_url).rstrip("/"),
+            rasa_token=get("RASA_AUTH_TOKEN", default.rasa_token),
+            rasa_timeout=float(get("GATEWAY_RASA_TIMEOUT", default.rasa_timeout)),
+            max_message_chars=int(get("GATEWAY_MAX_MESSAGE_CHARS", default.max_message_chars)),
+            session_rate=Rate.parse(get("GATEWAY_SESSION_RATE", "20/60")),
+            ip_rate=Rate.parse(get("GATEWAY_IP_RATE", "60/60")),
+            cors_origins=(
+                tuple(o.strip() for o in origins.split(",") if o.strip())
+                if origins
+                else default.cors_origins
+            ),
+            history_limit=int(get("GATEWAY_HISTORY_LIMIT", default.history_limit)),
+            max_sessions=int(get("GATEWAY_MAX_SESSIONS", default.max_sessions)),
+            retention_days=int(get("GATEWAY_RETENTION_DAYS", default.retention_days)),
+            internal_token=get("GATEWAY_INTERNAL_TOKEN", default.internal_token),
+        )

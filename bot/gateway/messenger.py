@@ -1,0 +1,141 @@
+"""Rasa's Facebook Messenger channel, adapted: limits of the Send API and strict signatures.
+
+Used by Rasa (credentials.yml → `bot.gateway.messenger.MessengerInput`), not by the gateway.
+Differences from Rasa's own `facebook` channel:
+- answers go through `messenger_format` (3 template buttons, 13 quick replies, long text split);
+- a POST without a valid `X-Hub-Signature-256` (or the older `X-Hub-Signature`) gets 403 and no
+  answer, where Rasa's channel answers 200 "not validated";
+- every message of a batched webhook call is handled, not only the first;
+- the Graph API address can be moved with FACEBOOK_GRAPH_URL (tests point it at a local server).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fbmessenger import MessengerClient
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.gateway.messenger_format import messenger_messages
+
+DEFAULT_GRAPH_URL = "https://graph.facebook.com/v2.12"  # fbmessenger's own default
+
+
+def graph_client(page_access_token: str) -> MessengerClient:
+    """The Send API client, at FACEBOOK_GRAPH_URL when that is set."""
+    client = MessengerClient(page_access_token)
+    client.graph_url = os.environ.get("FACEBOOK_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/")
+    return client
+
+
+def signature_valid(secret: str, body: bytes, headers: Any) -> bool:
+    """Meta signs the body with the app secret: sha256 now, sha1 in the older header."""
+    for header, algorithm in (("X-Hub-Signature-256", "sha256"), ("X-Hub-Signature", "sha1")):
+        sent = headers.get(header) or ""
+        prefix = f"{algorithm}="
+        if sent.startswith(prefix):
+            expected = hmac.new(secret.encode(), body, getattr(hashlib, algorithm)).hexdigest()
+            return hmac.compare_digest(sent[len(prefix) :], expected)
+    return False
+
+
+class FormattedMessengerBot(MessengerBot):
+    """Sends what Messenger accepts (see `messenger_format`)."""
+
+    def _send_all(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+        for message in messenger_messages(text, buttons):
+            self.messenger_client.send(message, recipient_id, "RESPONSE")
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self._send_all(recipient_id, text, [])
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        self._send_all(recipient_id, text, buttons)
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        self._send_all(recipient_id, text, quick_replies)
+
+
+class _Messenger(Messenger):
+    """Rasa's webhook parser with our output channel and every message of a batch."""
+
+    def __init__(
+        self, page_access_token: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        super().__init__(page_access_token, on_new_message)
+        self.client = graph_client(page_access_token)
+
+    async def handle(self, payload: dict, metadata: dict[str, Any] | None) -> None:
+        for entry in payload.get("entry") or []:
+            for message in entry.get("messaging") or []:
+                self.last_message = message
+                if message.get("message"):
+                    await self.message(message, metadata)
+                elif message.get("postback"):
+                    await self.postback(message, metadata)
+
+    async def _handle_user_message(
+        self, text: str, sender_id: str, metadata: dict[str, Any] | None
+    ) -> None:
+        out_channel = FormattedMessengerBot(self.client)
+        await out_channel.send_action(sender_id, sender_action="mark_seen")
+        await out_channel.send_action(sender_id, sender_action="typing_on")
+        message = UserMessage(
+            text, out_channel, sender_id, input_channel="facebook", metadata=metadata
+        )
+        try:
+            await self.on_new_message(message)
+        finally:
+            await out_channel.send_action(sender_id, sender_action="typing_off")
+
+
+class MessengerInput(FacebookInput):
+    """The `facebook` channel (webhook /webhooks/facebook/webhook) with the changes above."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "facebook"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("mops_fb_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            """Meta's subscription handshake: echo the challenge for the right verify token."""
+            token = request.args.get("hub.verify_token") or ""
+            if request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
+                token, self.fb_verify or ""
+            ):
+                return response.text(request.args.get("hub.challenge") or "")
+            return response.text("invalid verify token", status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.fb_secret or not signature_valid(
+                self.fb_secret, request.body, request.headers
+            ):
+                return response.text("invalid signature", status=403)
+            messenger = _Messenger(self.fb_access_token, on_new_message)
+            await messenger.handle(request.json or {}, self.get_metadata(request))
+            return response.text("success")
+
+        return webhook
+
+    def get_output_channel(self) -> OutputChannel:
+        return FormattedMessengerBot(graph_client(self.fb_access_token))

@@ -1,0 +1,98 @@
+"""Talking to Rasa: the REST channel for messages, the token-protected HTTP API for the rest.
+
+Rasa's API stays on 127.0.0.1; only the gateway reaches it, always with the token. aiohttp (which
+Rasa itself brings) rather than httpx: under 20 concurrent chats httpx's pool added a long tail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+Button = dict[str, str]
+
+
+class RasaUnavailable(Exception):
+    """Rasa could not be reached or answered with an error: the resident gets the fallback."""
+
+
+def bot_message(raw: dict[str, Any]) -> dict[str, Any]:
+    """A Rasa reply reduced to what the widget shows: plain text and quick-reply buttons."""
+    text = str(raw.get("text") or "")
+    if raw.get("image"):
+        text = f"{text}\n{raw['image']}".strip()
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", b.get("title", "")))}
+        for b in raw.get("buttons") or []
+        if isinstance(b, dict) and b.get("title")
+    ]
+    return {"text": text, "buttons": buttons}
+
+
+class RasaClient:
+    """One pooled HTTP session for every conversation, opened on first use."""
+
+    def __init__(self, base_url: str, token: str, timeout: float) -> None:
+        self._base = base_url.rstrip("/")
+        self._token = token
+        self._timeout = aiohttp.ClientTimeout(total=timeout, connect=3.0)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=100)
+            self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            async with self._http().request(method, self._base + path, **kwargs) as response:
+                response.raise_for_status()
+                return await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+
+    async def send(self, sender: str, text: str, shown: str | None = None) -> list[dict[str, Any]]:
+        """The assistant's replies to one message; `shown` is a clicked button's title.
+
+        The title goes to the tracker as metadata, so a history rebuilt from Rasa shows what the
+        resident clicked rather than the intent payload.
+        """
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if shown:
+            body["metadata"] = {"shown": shown}
+        replies = await self._json("POST", "/webhooks/rest/webhook", json=body)
+        if not isinstance(replies, list):
+            raise RasaUnavailable(f"unexpected reply {type(replies).__name__}")
+        return [bot_message(r) for r in replies if isinstance(r, dict)]
+
+    async def ready(self) -> bool:
+        """True when Rasa answers its (token-protected) status with a loaded model."""
+        try:
+            status = await self._json(
+                "GET", "/status", params={"token": self._token}, timeout=aiohttp.ClientTimeout(5)
+            )
+        except RasaUnavailable:
+            return False
+        return isinstance(status, dict) and bool(status.get("model_id"))
+
+    async def history(self, sender: str) -> list[dict[str, Any]]:
+        """What was said in a conversation, from Rasa's tracker (after a gateway restart)."""
+        tracker = await self._json(
+            "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
+        )
+        said = []
+        for event in (tracker or {}).get("events") or []:
+            if event.get("event") == "user" and event.get("text"):
+                shown = (event.get("metadata") or {}).get("shown") or event["text"]
+                said.append({"role": "user", "text": str(shown), "buttons": []})
+            elif event.get("event") == "bot" and (event.get("text") or event.get("data")):
+                data = event.get("data") or {}
+                said.append({"role": "bot", **bot_message({**data, "text": event.get("text")})})
+        return said
