@@ -97,6 +97,16 @@ format: $(VENV)/.installed  ## ruff: format and fix what can be fixed
 clean:  ## remove trained models and run-time files (keeps .venv)
 	rm -rf models var .rasa
 
+# ---- staff console (bot/console) -----------------------------------------------------------------
+.PHONY: console-admin console-migrate
+
+console-admin: $(VENV)/.installed  ## create the first console admin: make console-admin LOGIN=anna
+	@test -n "$(LOGIN)" || { echo "usage: make console-admin LOGIN=name"; exit 2; }
+	$(BIN)/python -m bot.console create-admin "$(LOGIN)"
+
+console-migrate: $(VENV)/.installed  ## bring the console database (CONSOLE_DATABASE_URL) up to date
+	$(BIN)/python -m bot.storage upgrade
+
 # ---- web chat gateway (bot/gateway) -------------------------------------------------------------
 .PHONY: gateway browser axe bench-gateway
 AXE_VERSION := 4.11.0

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from bot.branches import Branch, BranchCatalogue
+from bot.console import mount_console
 from bot.gateway.chat import ChatService
 from bot.gateway.config import Settings
 from bot.gateway.limits import Limits
@@ -179,4 +180,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def websocket(socket: WebSocket, session: str, after: int = 0) -> None:
         await serve_websocket(socket, session, max(0, after), chat, settings.cors_origins)
 
+    mount_console(app)  # the staff console under /console (CONSOLE_* settings, its own DB)
     return app

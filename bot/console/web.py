@@ -1,0 +1,358 @@
+"""The console's pages and JSON endpoint (FastAPI router, server-rendered Polish HTML).
+
+Default deny: one router-wide guard logs the staff member in from the cookie for every route except
+the login page, and checks the CSRF token on every POST, so a route added later is protected too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from bot.console.accounts import AccountError, AccountService, StaffView
+from bot.console.config import ConsoleSettings
+from bot.console.delivery import ChatDelivery
+from bot.console.formatting import clock, topic_title, waited
+from bot.console.security import (
+    COOKIE,
+    COOKIE_PATH,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    CookieSession,
+    CookieSigner,
+)
+from bot.handoff import CallbackService, HandoffError, TicketService
+from bot.storage.db import Database
+from bot.storage.models import Role
+
+PREFIX = "/console"
+PUBLIC = {f"{PREFIX}/login"}
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.globals.update(
+    clock=clock, waited=waited, topic_title=topic_title, csrf_field=CSRF_FIELD
+)
+HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+}
+DONE = {
+    "claimed": "Zgłoszenie zostało przejęte.",
+    "sent": "Wiadomość została wysłana.",
+    "transferred": "Zgłoszenie zostało przekazane.",
+    "returned": "Rozmowa wróciła do asystenta.",
+    "closed": "Zgłoszenie zostało zamknięte.",
+    "callback_done": "Prośba o kontakt została oznaczona jako załatwiona.",
+    "staff_created": "Konto zostało utworzone.",
+    "staff_changed": "Konto zostało zmienione.",
+}
+ROLE_NAMES = {"worker": "pracownik", "supervisor": "koordynator", "admin": "administrator"}
+TEMPLATES.env.globals.update(role_names=ROLE_NAMES)
+
+
+class LoginRequired(Exception):
+    """No valid session: pages redirect to the login form, the JSON API answers 401."""
+
+
+class Denied(Exception):
+    """Refused (CSRF, role): an HTML page with the reason and the status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Console:
+    """The console's services, built once per gateway app."""
+
+    settings: ConsoleSettings
+    db: Database
+    delivery: ChatDelivery
+
+    def __post_init__(self) -> None:
+        self.accounts = AccountService(self.db, self.settings)
+        self.tickets = TicketService(self.db)
+        self.callbacks = CallbackService(self.db)
+        self.signer = CookieSigner(
+            self.settings.secret_key, int(self.settings.session_hours * 3600)
+        )
+
+    def set_cookie(self, response: Response, session: CookieSession) -> None:
+        response.set_cookie(
+            COOKIE,
+            self.signer.dumps(session),
+            max_age=self.signer.max_age,
+            path=COOKIE_PATH,
+            httponly=True,
+            samesite="strict",
+            secure=self.settings.cookie_secure,
+        )
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    session: CookieSession | None = getattr(request.state, "console_session", None)
+    context.setdefault("staff", getattr(request.state, "staff", None))
+    context.setdefault("done", DONE.get(request.query_params.get("done", "")))
+    context["csrf"] = session.csrf if session else ""
+    response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    response.headers.update(HEADERS)
+    return response
+
+
+def redirect(path: str, done: str | None = None) -> RedirectResponse:
+    return RedirectResponse(f"{PREFIX}{path}" + (f"?done={done}" if done else ""), 303)
+
+
+def staff_of(request: Request) -> StaffView:
+    return request.state.staff
+
+
+def require(role: Role) -> Callable[[Request], StaffView]:
+    """A dependency: the logged-in staff member, if their role is at least `role`."""
+
+    def check(request: Request) -> StaffView:
+        staff = staff_of(request)
+        if Role(staff.role).rank < role.rank:
+            raise Denied(403, "Brak uprawnień do tej strony.")
+        return staff
+
+    return check
+
+
+def build_router(console: Console) -> APIRouter:
+    async def guard(request: Request) -> None:
+        """Login for every non-public route, then the CSRF token for every POST."""
+        session = console.signer.loads(request.cookies.get(COOKIE))
+        request.state.console_session = session
+        if request.url.path not in PUBLIC:
+            staff = console.accounts.get(session.staff_id) if session and session.staff_id else None
+            if staff is None or not staff.active:
+                raise LoginRequired()
+            request.state.staff = staff
+        if request.method == "POST":
+            token = request.headers.get(CSRF_HEADER) or (await request.form()).get(CSRF_FIELD)
+            if session is None or not session.csrf_matches(
+                token if isinstance(token, str) else None
+            ):
+                raise Denied(
+                    403,
+                    "Formularz wygasł lub nie pochodzi z konsoli. Proszę odświeżyć "
+                    "stronę i spróbować ponownie.",
+                )
+
+    router = APIRouter(prefix=PREFIX, dependencies=[Depends(guard)], include_in_schema=False)
+    tickets, accounts, callbacks = console.tickets, console.accounts, console.callbacks
+
+    # --- login ---------------------------------------------------------------------------------
+
+    @router.get("/login")
+    async def login_form(request: Request) -> Response:
+        session = request.state.console_session
+        if session and session.staff_id and accounts.get(session.staff_id):
+            return redirect("/queue")
+        fresh = session or CookieSession.anonymous()
+        request.state.console_session = fresh
+        response = render(request, "login.html")
+        console.set_cookie(response, fresh)
+        return response
+
+    @router.post("/login")
+    async def login(request: Request, login: str = Form(""), password: str = Form("")) -> Response:
+        result = accounts.authenticate(login, password)
+        if result.staff is None:
+            return render(request, "login.html", 401, error=result.error, login=login)
+        response = redirect("/queue")
+        console.set_cookie(response, CookieSession(CookieSession.anonymous().csrf, result.staff.id))
+        return response
+
+    @router.post("/logout")
+    async def logout() -> Response:
+        response = redirect("/login")
+        response.delete_cookie(COOKIE, path=COOKIE_PATH)
+        return response
+
+    # --- queue ---------------------------------------------------------------------------------
+
+    @router.get("")
+    @router.get("/")
+    async def home() -> Response:
+        return redirect("/queue")
+
+    @router.get("/queue")
+    async def queue(request: Request) -> Response:
+        new_callbacks = sum(c.status == "new" for c in callbacks.list())
+        return render(
+            request,
+            "queue.html",
+            tickets=tickets.queue(),
+            new_callbacks=new_callbacks,
+            poll_seconds=console.settings.poll_seconds,
+        )
+
+    @router.get("/api/queue")
+    async def queue_json() -> JSONResponse:
+        """What the queue page's script polls: the open tickets, ready to show."""
+        rows = [
+            {
+                **t.to_json(),
+                "topic": topic_title(t.topic),
+                "waited": waited(t.waiting_seconds),
+                "created": clock(t.created_at),
+            }
+            for t in tickets.queue()
+        ]
+        new_callbacks = sum(c.status == "new" for c in callbacks.list())
+        return JSONResponse(
+            {"tickets": rows, "new_callbacks": new_callbacks}, headers={"Cache-Control": "no-store"}
+        )
+
+    # --- one ticket ----------------------------------------------------------------------------
+
+    async def ticket_page(
+        request: Request, ticket_id: int, error: str | None = None, draft: str = ""
+    ) -> Response:
+        ticket = tickets.get(ticket_id)
+        if ticket is None:
+            raise Denied(404, "Nie ma takiego zgłoszenia.")
+        me = staff_of(request)
+        return render(
+            request,
+            "ticket.html",
+            409 if error else 200,
+            ticket=ticket,
+            transcript=await console.delivery.transcript(ticket.channel, ticket.conversation_id),
+            may_write=ticket.status == "claimed"
+            and (ticket.claimed_by == me.id or me.actor.supervises),
+            colleagues=[s for s in accounts.list() if s.active and s.id != ticket.claimed_by],
+            error=error,
+            draft=draft,
+            max_reply_chars=console.settings.max_reply_chars,
+        )
+
+    @router.get("/tickets/{ticket_id}")
+    async def ticket(request: Request, ticket_id: int) -> Response:
+        return await ticket_page(request, ticket_id)
+
+    def ticket_action(
+        path: str, change: Callable[[int, StaffView, dict[str, str]], Any], done: str, to: str
+    ) -> None:
+        """A POST that changes a ticket; a refusal is shown on the ticket page."""
+
+        @router.post(f"/tickets/{{ticket_id}}/{path}", name=f"ticket_{path}")
+        async def act(request: Request, ticket_id: int) -> Response:
+            form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+            try:
+                change(ticket_id, staff_of(request), form)
+            except HandoffError as error:
+                return await ticket_page(request, ticket_id, str(error))
+            return redirect(to.format(ticket_id=ticket_id), done)
+
+    ticket_action(
+        "claim", lambda t, s, f: tickets.claim(t, s.actor), "claimed", "/tickets/{ticket_id}"
+    )
+    ticket_action(
+        "transfer",
+        lambda t, s, f: tickets.transfer(t, s.actor, _int(f.get("to_staff"))),
+        "transferred",
+        "/queue",
+    )
+    ticket_action("give-back", lambda t, s, f: tickets.give_back(t, s.actor), "returned", "/queue")
+    ticket_action("close", lambda t, s, f: tickets.close(t, s.actor), "closed", "/queue")
+
+    @router.post("/tickets/{ticket_id}/reply")
+    async def reply(request: Request, ticket_id: int, text: str = Form("")) -> Response:
+        me = staff_of(request)
+        text = text.strip()
+        try:
+            view = tickets.ensure_handles(ticket_id, me.actor)
+        except HandoffError as error:
+            return await ticket_page(request, ticket_id, str(error), text)
+        limit = console.settings.max_reply_chars
+        if not text or len(text) > limit:
+            problem = f"Wiadomość musi mieć od 1 do {limit} znaków."
+            return await ticket_page(request, ticket_id, problem, text)
+        problem = await console.delivery.send(
+            view.channel, view.conversation_id, text, me.first_name
+        )
+        if problem:
+            return await ticket_page(request, ticket_id, problem, text)
+        tickets.note(ticket_id, me.actor, "ticket.replied")
+        return redirect(f"/tickets/{ticket_id}", "sent")
+
+    # --- call-backs ----------------------------------------------------------------------------
+
+    @router.get("/callbacks")
+    async def callback_list(request: Request) -> Response:
+        return render(request, "callbacks.html", callbacks=callbacks.list())
+
+    @router.post("/callbacks/{callback_id}/done")
+    async def callback_done(request: Request, callback_id: int) -> Response:
+        try:
+            callbacks.mark_done(callback_id, staff_of(request).actor)
+        except HandoffError as error:
+            return render(
+                request, "callbacks.html", 409, callbacks=callbacks.list(), error=str(error)
+            )
+        return redirect("/callbacks", "callback_done")
+
+    # --- accounts (admin) ----------------------------------------------------------------------
+
+    admin = Depends(require(Role.admin))
+
+    def staff_page(request: Request, status: int = 200, **extra: object) -> Response:
+        return render(
+            request, "staff.html", status, accounts=accounts.list(), roles=list(Role), **extra
+        )
+
+    @router.get("/staff", dependencies=[admin])
+    async def staff_list(request: Request) -> Response:
+        return staff_page(request)
+
+    @router.post("/staff", dependencies=[admin])
+    async def staff_create(
+        request: Request,
+        login: str = Form(""),
+        first_name: str = Form(""),
+        role: str = Form("worker"),
+        password: str = Form(""),
+    ) -> Response:
+        try:
+            accounts.create(login, first_name, _role(role), password, staff_of(request).actor)
+        except AccountError as error:
+            form = {"login": login, "first_name": first_name, "role": role}
+            return staff_page(request, 400, error=str(error), form=form)
+        return redirect("/staff", "staff_created")
+
+    @router.post("/staff/{staff_id}/active", dependencies=[admin])
+    async def staff_active(request: Request, staff_id: int, active: str = Form("0")) -> Response:
+        try:
+            accounts.set_active(staff_id, active == "1", staff_of(request).actor)
+        except AccountError as error:
+            return staff_page(request, 400, error=str(error))
+        return redirect("/staff", "staff_changed")
+
+    return router
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return -1  # no such staff member: the service explains
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as error:
+        raise AccountError("Nieznana rola.") from error

@@ -1,0 +1,13 @@
+"""Handing a conversation over to a social worker: tickets and call-back requests (no web)."""
+
+from bot.handoff.callbacks import CallbackService, CallbackView
+from bot.handoff.tickets import Actor, HandoffError, TicketService, TicketView
+
+__all__ = [
+    "Actor",
+    "CallbackService",
+    "CallbackView",
+    "HandoffError",
+    "TicketService",
+    "TicketView",
+]

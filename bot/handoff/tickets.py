@@ -1,0 +1,241 @@
+"""The handoff ticket service: open, queue, claim, transfer, give back, close.
+
+Every change is one conditional UPDATE (`... WHERE status = ...`), so two workers acting on the
+same ticket at the same moment cannot both succeed: the database decides, not the Python code.
+Each change writes an audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.storage import audit
+from bot.storage.db import Database
+from bot.storage.models import Role, Staff, Ticket, TicketStatus, utcnow
+
+ACTIVE = (TicketStatus.waiting, TicketStatus.claimed)
+
+
+class HandoffError(Exception):
+    """A change that cannot be made; the message is meant for the worker (Polish)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff member's id and role (detached from any database session)."""
+
+    id: int
+    role: Role
+
+    @property
+    def supervises(self) -> bool:
+        return Role(self.role).rank >= Role.supervisor.rank
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as the console shows it, with how long the resident has been waiting."""
+
+    id: int
+    conversation_id: str
+    channel: str
+    summary: str
+    topic: str | None
+    district: str | None
+    branch: str | None
+    status: str
+    claimed_by: int | None
+    claimed_by_name: str | None
+    created_at: datetime
+    claimed_at: datetime | None
+    closed_at: datetime | None
+    waiting_seconds: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("created_at", "claimed_at", "closed_at"):
+            data[key] = data[key].isoformat() + "Z" if data[key] else None
+        return data
+
+
+def _view(ticket: Ticket, now: datetime) -> TicketView:
+    until = ticket.claimed_at or ticket.closed_at or now
+    return TicketView(
+        id=ticket.id,
+        conversation_id=ticket.conversation_id,
+        channel=ticket.channel,
+        summary=ticket.summary,
+        topic=ticket.topic,
+        district=ticket.district,
+        branch=ticket.branch,
+        status=TicketStatus(ticket.status).value,
+        claimed_by=ticket.claimed_by,
+        claimed_by_name=ticket.claimant.first_name if ticket.claimant else None,
+        created_at=ticket.created_at,
+        claimed_at=ticket.claimed_at,
+        closed_at=ticket.closed_at,
+        waiting_seconds=max(0, int((until - ticket.created_at).total_seconds())),
+    )
+
+
+class TicketService:
+    """Tickets in the console database; `now` is injectable for tests of waiting times."""
+
+    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.now = now
+
+    def open(
+        self,
+        conversation_id: str,
+        channel: str,
+        summary: str = "",
+        topic: str | None = None,
+        district: str | None = None,
+        branch: str | None = None,
+    ) -> TicketView:
+        """A new waiting ticket (called when the resident asks for a person)."""
+        with self.db.transaction() as session:
+            ticket = Ticket(
+                conversation_id=conversation_id,
+                channel=channel,
+                summary=summary,
+                topic=topic,
+                district=district,
+                branch=branch,
+                status=TicketStatus.waiting,
+                created_at=self.now(),
+            )
+            session.add(ticket)
+            session.flush()
+            audit.record(session, None, "ticket.opened", f"ticket:{ticket.id}")
+            return _view(ticket, self.now())
+
+    def get(self, ticket_id: int) -> TicketView | None:
+        with self.db.sessions() as session:
+            ticket = session.get(Ticket, ticket_id)
+            return _view(ticket, self.now()) if ticket else None
+
+    def queue(self) -> list[TicketView]:
+        """Open tickets: waiting ones first, then claimed ones, oldest first in each group."""
+        with self.db.sessions() as session:
+            tickets = session.scalars(
+                select(Ticket).where(Ticket.status.in_(ACTIVE)).order_by(Ticket.created_at)
+            ).all()
+            views = [_view(ticket, self.now()) for ticket in tickets]
+        return sorted(views, key=lambda v: (v.status != TicketStatus.waiting.value, v.created_at))
+
+    def claim(self, ticket_id: int, actor: Actor) -> TicketView:
+        """Take a waiting ticket; exactly one of several simultaneous claims succeeds."""
+        values = {"status": TicketStatus.claimed, "claimed_by": actor.id, "claimed_at": self.now()}
+        with self.db.transaction() as session:
+            changed = session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.waiting)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                raise HandoffError(self._why_not(session, ticket_id, actor))
+            audit.record(session, actor.id, "ticket.claimed", f"ticket:{ticket_id}")
+        return self._fresh(ticket_id)
+
+    def transfer(self, ticket_id: int, actor: Actor, to_staff_id: int) -> TicketView:
+        """Hand a claimed ticket to another active worker."""
+        with self.db.transaction() as session:
+            target = session.get(Staff, to_staff_id)
+            if target is None or not target.active:
+                raise HandoffError("Nie można przekazać zgłoszenia: nie ma takiej aktywnej osoby.")
+            self._change(
+                session,
+                ticket_id,
+                actor,
+                (TicketStatus.claimed,),
+                {"claimed_by": to_staff_id, "claimed_at": self.now()},
+            )
+            audit.record(
+                session, actor.id, "ticket.transferred", f"ticket:{ticket_id} -> staff:{target.id}"
+            )
+        return self._fresh(ticket_id)
+
+    def give_back(self, ticket_id: int, actor: Actor) -> TicketView:
+        """Return the conversation to the bot (the resident's matter needs no person any more)."""
+        values = {"status": TicketStatus.returned, "closed_at": self.now()}
+        return self._finish(ticket_id, actor, values, "ticket.returned")
+
+    def close(self, ticket_id: int, actor: Actor) -> TicketView:
+        """The worker has dealt with the matter."""
+        values = {"status": TicketStatus.closed, "closed_at": self.now()}
+        return self._finish(ticket_id, actor, values, "ticket.closed")
+
+    def ensure_handles(self, ticket_id: int, actor: Actor) -> TicketView:
+        """The ticket, if `actor` may write in it now (its worker, or a supervisor)."""
+        view = self.get(ticket_id)
+        if view is None:
+            raise HandoffError("Nie ma takiego zgłoszenia.")
+        if view.status != TicketStatus.claimed.value:
+            raise HandoffError(
+                "Najpierw proszę przejąć zgłoszenie."
+                if view.status == TicketStatus.waiting.value
+                else "To zgłoszenie jest już zakończone."
+            )
+        if view.claimed_by != actor.id and not actor.supervises:
+            raise HandoffError(f"To zgłoszenie prowadzi już inna osoba ({view.claimed_by_name}).")
+        return view
+
+    def note(self, ticket_id: int, actor: Actor, action: str) -> None:
+        """An audit entry for something done in a ticket outside this service (a reply)."""
+        with self.db.transaction() as session:
+            audit.record(session, actor.id, action, f"ticket:{ticket_id}")
+
+    def _finish(
+        self, ticket_id: int, actor: Actor, values: dict[str, Any], action: str
+    ) -> TicketView:
+        with self.db.transaction() as session:
+            self._change(session, ticket_id, actor, ACTIVE, values)
+            audit.record(session, actor.id, action, f"ticket:{ticket_id}")
+        return self._fresh(ticket_id)
+
+    def _change(
+        self,
+        session: Session,
+        ticket_id: int,
+        actor: Actor,
+        allowed: tuple[TicketStatus, ...],
+        values: dict[str, Any],
+    ) -> None:
+        """A conditional update: only the ticket's worker (or a supervisor) and only from
+        `allowed` statuses; the reason is explained when no row changed."""
+        query = update(Ticket).where(Ticket.id == ticket_id, Ticket.status.in_(allowed))
+        if not actor.supervises:  # a supervisor may act on anyone's ticket, or a waiting one
+            query = query.where(Ticket.claimed_by == actor.id)
+        changed = session.execute(
+            query.values(**values).execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            raise HandoffError(self._why_not(session, ticket_id, actor))
+
+    @staticmethod
+    def _why_not(session: Session, ticket_id: int, actor: Actor) -> str:
+        ticket = session.get(Ticket, ticket_id, populate_existing=True)
+        if ticket is None:
+            return "Nie ma takiego zgłoszenia."
+        if ticket.status not in ACTIVE:
+            return "To zgłoszenie jest już zakończone."
+        if ticket.status == TicketStatus.waiting:
+            return "Najpierw proszę przejąć zgłoszenie."
+        if ticket.claimed_by == actor.id:
+            return "To zgłoszenie jest już przypisane do tego konta."
+        name = ticket.claimant.first_name if ticket.claimant else "inna osoba"
+        return f"To zgłoszenie prowadzi już inna osoba ({name})."
+
+    def _fresh(self, ticket_id: int) -> TicketView:
+        view = self.get(ticket_id)
+        assert view is not None  # it was just changed
+        return view

@@ -1,0 +1,145 @@
+"""SQLAlchemy models of the console database (1.4 API, declarative).
+
+Times are naive UTC (`utcnow()`): SQLite has no time zones, and one convention for both SQLite
+and PostgreSQL keeps comparisons simple.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+# Named constraints: Alembic can then alter them on PostgreSQL and in SQLite batch mode.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC, the form every column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role(str, enum.Enum):
+    """What a staff member may do; each role includes the ones before it."""
+
+    worker = "worker"
+    supervisor = "supervisor"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+class TicketStatus(str, enum.Enum):
+    waiting = "waiting"
+    claimed = "claimed"
+    closed = "closed"
+    returned = "returned"  # given back to the bot
+
+
+class ContactKind(str, enum.Enum):
+    phone = "phone"
+    email = "email"
+
+
+class CallbackStatus(str, enum.Enum):
+    new = "new"
+    done = "done"
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    # Plain VARCHAR with a CHECK: no PostgreSQL ENUM type to migrate when a value is added.
+    return Enum(kind, name=name, native_enum=False, create_constraint=True, length=16)
+
+
+class Staff(Base):
+    """A console account. Passwords are stored only as argon2 hashes."""
+
+    __tablename__ = "staff"
+
+    id = Column(Integer, primary_key=True)
+    login = Column(String(64), nullable=False, unique=True)
+    first_name = Column(String(100), nullable=False)
+    role = Column(_enum(Role, "staff_role"), nullable=False, default=Role.worker)
+    password_hash = Column(String(255), nullable=False)
+    failed_attempts = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Ticket(Base):
+    """A conversation handed over to a person, from waiting to closed or back to the bot."""
+
+    __tablename__ = "handoff_ticket"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)  # "web", "facebook"
+    summary = Column(Text, nullable=False, default="")
+    topic = Column(String(100), nullable=True)
+    district = Column(String(100), nullable=True)
+    branch = Column(String(200), nullable=True)
+    status = Column(
+        _enum(TicketStatus, "ticket_status"),
+        nullable=False,
+        default=TicketStatus.waiting,
+        index=True,
+    )
+    claimed_by = Column(ForeignKey("staff.id"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+
+    claimant = relationship(Staff, lazy="joined")
+
+
+class CallbackRequest(Base):
+    """A resident's request to be called or written back, only with their consent."""
+
+    __tablename__ = "callback_request"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("handoff_ticket.id"), nullable=True)
+    conversation_id = Column(String(128), nullable=True)
+    contact_kind = Column(_enum(ContactKind, "contact_kind"), nullable=False)
+    contact_value = Column(String(200), nullable=False)
+    consent_given = Column(Boolean, nullable=False)
+    status = Column(
+        _enum(CallbackStatus, "callback_status"), nullable=False, default=CallbackStatus.new
+    )
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    done_at = Column(DateTime, nullable=True)
+    done_by = Column(ForeignKey("staff.id"), nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what to which object, and when; never the text of a message."""
+
+    __tablename__ = "audit_entry"
+
+    id = Column(Integer, primary_key=True)
+    actor_id = Column(ForeignKey("staff.id"), nullable=True)  # None: the system or the bot
+    action = Column(String(64), nullable=False)
+    target = Column(String(200), nullable=False, default="")  # "ticket:12", "staff:3"
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)

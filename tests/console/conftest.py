@@ -1,0 +1,34 @@
+"""Console test helpers: a migrated SQLite database in a temporary folder, staff accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.handoff import Actor
+from bot.storage import Database, upgrade
+from bot.storage.models import Role, Staff
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'console.db'}"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    url = sqlite_url(tmp_path)
+    upgrade(url)
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+def add_staff(db: Database, login: str, role: Role = Role.worker, name: str = "Anna") -> Actor:
+    """An account without a usable password (the service tests never log in)."""
+    with db.transaction() as session:
+        staff = Staff(login=login, first_name=name, role=role, password_hash="!")
+        session.add(staff)
+        session.flush()
+        return Actor(staff.id, role)
