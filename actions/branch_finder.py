@@ -106,3 +106,10 @@ class ActionOfferDistricts(_ReplyAction):
 
     def reply(self, tracker: Tracker) -> Reply:
         return branch_finder.offer_districts()
+
+
+class ActionContactInfo(_ReplyAction):
+    action_name = "action_contact_info"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return branch_finder.contacts(CATALOGUE)

@@ -139,6 +139,25 @@ def offer_districts() -> Reply:
     return Reply("offer_districts", buttons=[district_button(r) for r in DISTRICTS])
 
 
+def contacts(catalogue: BranchCatalogue) -> Reply:
+    """The information point and every branch whose address is known, each with its source."""
+    point = catalogue.information_point
+    branches = "\n".join(
+        f"• {b.name}, {b.address}, tel. {', '.join(b.phones)} – dla Dzielnic "
+        f"{' i '.join(b.districts)} ({b.source})"
+        for b in catalogue.branches
+    )
+    return Reply(
+        "contact_info",
+        {
+            "address": point.address,
+            "phone": ", ".join(point.phones),
+            "email": point.email or "",
+            "branches": branches,
+        },
+    )
+
+
 def branch_source_note(branch: Branch) -> str:
     return f"Źródło: {branch.source}. Przed wizytą warto zadzwonić i potwierdzić adres."
 

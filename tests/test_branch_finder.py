@@ -126,9 +126,18 @@ def test_refusing_the_address_offers_all_districts(messages):
     assert "nie trzeba podawać adresu" in text and len(buttons) == len(DISTRICTS) == 18
 
 
+def test_contacts_give_the_information_point_and_every_known_branch(messages):
+    text, buttons = shown(messages, bf.contacts(BranchCatalogue.load()))
+    assert "ul. Józefińska 14, 30-529 Kraków" in text and "tel. 12 616 54 08" in text
+    assert "do@mops.krakow.pl" in text
+    assert "• Filia nr 1, ul. Rzeźnicza 2, tel. 12 430-45-46 – dla Dzielnic II i III" in text
+    assert "• Filia nr 2, ul. Radzikowskiego 37, tel. 12 636-77-98 – dla Dzielnic IV i VI" in text
+    assert "ok. 2014" in text and buttons == ["Znajdź swoją filię", "Menu"]
+
+
 def test_every_reply_the_code_can_give_has_a_message(messages):
     statuses = [None, "needs_number", "needs_part", "choose", "unknown", "outside", "rejected"]
     keys = {bf.question({"address_status": s, "address_options": []}).key for s in statuses}
     keys |= {bf.confirmation({}).key, bf.offer_districts().key, "branch_found", "branch_unknown"}
-    keys |= {"clarify", "fallback_contacts"}
+    keys |= {"clarify", "fallback_contacts", bf.contacts(BranchCatalogue.load()).key}
     assert keys == messages.keys()

@@ -126,3 +126,34 @@ def test_rasa_http_api_needs_the_token(rasa_stack: RasaStack) -> None:
     assert requests.get(f"{rasa_stack.rasa_url}/status", timeout=10).status_code == 401
     token = os.environ["RASA_AUTH_TOKEN"]
     assert requests.get(f"{rasa_stack.rasa_url}/status?token={token}", timeout=10).ok
+
+
+def test_contacts_list_the_information_point_and_the_known_branches(rasa_stack: RasaStack) -> None:
+    (replies,) = chat(rasa_stack, "jaki jest numer telefonu do mopsu?")
+    answer = texts(replies)
+    assert "12 616 54 08" in answer and "Filia nr 1" in answer and "Filia nr 2" in answer
+
+
+def test_a_street_in_two_districts_asks_and_the_neighbourhood_decides(
+    rasa_stack: RasaStack,
+) -> None:
+    question, confirm = chat(rasa_stack, "mieszkam przy Zakopiańskiej", "Swoszowice")
+    assert "przebiega przez kilka dzielnic" in texts(question)
+    assert [b["title"] for b in question[-1]["buttons"]] == [
+        "IX Łagiewniki-Borek Fałęcki",
+        "X Swoszowice",
+    ]
+    assert "Czy chodzi o Dzielnicę X Swoszowice?" in texts(confirm)
+
+
+def test_an_unknown_street_offers_the_districts(rasa_stack: RasaStack) -> None:
+    unknown, confirm = chat(
+        rasa_stack, "mieszkam na ulicy Nieistniejącej 5", '/inform_district{"district": "XVIII"}'
+    )
+    assert "Nie rozpoznaję tego adresu" in texts(unknown) and len(unknown[-1]["buttons"]) == 18
+    assert "Czy chodzi o Dzielnicę XVIII Nowa Huta?" in texts(confirm)
+
+
+def test_outside_krakow_points_to_the_local_centre(rasa_stack: RasaStack) -> None:
+    (replies,) = chat(rasa_stack, "mieszkam w Wieliczce")
+    assert "ośrodek pomocy społecznej" in texts(replies)
