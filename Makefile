@@ -49,7 +49,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip check
 	touch $@
 
-$(DEFAULT_SPACY_MODEL)/meta.json: $(wildcard bot/nlp/*.py) $(VENV)/.installed
+# `| $(VENV)/.installed`: installed first, but a new dependency of the gateway does not retrain.
+$(DEFAULT_SPACY_MODEL)/meta.json: $(wildcard bot/nlp/*.py) | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp.build $(DEFAULT_SPACY_MODEL)
 
 var/config-%.yml: config.yml
@@ -58,7 +59,7 @@ var/config-%.yml: config.yml
 
 train: $(MODEL)  ## train the Rasa model if data, domain, config or the Polish pipeline changed
 
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_DEP) $(VENV)/.installed
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_DEP) | $(VENV)/.installed
 	$(RASA) train --config $(CONFIG) --domain domain.yml --data data --out models \
 		--fixed-model-name mops --force
 
@@ -98,7 +99,7 @@ clean:  ## remove trained models and run-time files (keeps .venv)
 	rm -rf models var .rasa
 
 # ---- staff console (bot/console) -----------------------------------------------------------------
-.PHONY: console-admin console-migrate
+.PHONY: console-admin console-migrate retention bench-review
 
 console-admin: $(VENV)/.installed  ## create the first console admin: make console-admin LOGIN=anna
 	@test -n "$(LOGIN)" || { echo "usage: make console-admin LOGIN=name"; exit 2; }
@@ -106,6 +107,12 @@ console-admin: $(VENV)/.installed  ## create the first console admin: make conso
 
 console-migrate: $(VENV)/.installed  ## bring the console database (CONSOLE_DATABASE_URL) up to date
 	$(BIN)/python -m bot.storage upgrade
+
+retention: $(VENV)/.installed  ## delete conversations older than REVIEW_RETENTION_DAYS (default 90); run daily
+	$(BIN)/python -m bot.review retention
+
+bench-review: $(VENV)/.installed  ## conversation list with 100 000 generated conversations: time per page
+	$(BIN)/python -m benchmarks.bench_review
 
 # ---- web chat gateway (bot/gateway) -------------------------------------------------------------
 .PHONY: gateway browser axe bench-gateway

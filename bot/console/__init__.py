@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.console.config import ConsoleSettings
 from bot.console.delivery import ChatDelivery
 from bot.console.web import PREFIX, Console, Denied, LoginRequired, build_router, render
+from bot.review.web import build_review_router
 from bot.storage import Database, upgrade
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -31,7 +32,9 @@ def mount_console(app: FastAPI, settings: ConsoleSettings | None = None) -> Cons
         settings, Database(settings.database_url), ChatDelivery(app.state.hub, app.state.chat)
     )
     app.state.console = console
-    app.include_router(build_router(console))
+    router = build_router(console)
+    router.include_router(build_review_router(console))  # /console/review (bot/review), same guard
+    app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(Denied, _denied)

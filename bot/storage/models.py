@@ -14,11 +14,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -143,3 +146,70 @@ class AuditEntry(Base):
     action = Column(String(64), nullable=False)
     target = Column(String(200), nullable=False, default="")  # "ticket:12", "staff:3"
     at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+# --- conversation review (bot/review) -------------------------------------------------------
+
+
+class ReviewConversation(Base):
+    """One conversation of Rasa's tracker store, summarised for the review list's filters.
+
+    Built incrementally from the tracker's events (`bot.review.conversations`); holds no text but
+    `preview` and `search_text`, both masked, so the index itself exposes no personal data.
+    """
+
+    __tablename__ = "review_conversation"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, unique=True)  # Rasa's sender_id
+    channel = Column(String(32), nullable=False, default="")
+    started_at = Column(DateTime, nullable=False)
+    last_at = Column(DateTime, nullable=False)
+    user_messages = Column(Integer, nullable=False, default=0)
+    intents = Column(Text, nullable=False, default=",")  # ",greet,inform_address,"
+    min_confidence = Column(Float, nullable=True)
+    fallback = Column(Boolean, nullable=False, default=False)
+    district = Column(String(100), nullable=True)
+    preview = Column(String(200), nullable=False, default="")  # first message, masked
+    search_text = Column(Text, nullable=False, default="")  # residents' messages, masked, folded
+    reviewed_at = Column(DateTime, nullable=True)
+    reviewed_by = Column(ForeignKey("staff.id"), nullable=True)
+
+    __table_args__ = (Index("ix_review_conversation_last_at_id", "last_at", "id"),)
+
+
+class ReviewSync(Base):
+    """How far the review index has read the tracker's events (one row, id 1)."""
+
+    __tablename__ = "review_sync"
+
+    id = Column(Integer, primary_key=True)
+    last_event_id = Column(Integer, nullable=False, default=0)
+
+
+class ReviewFlag(Base):
+    """„The assistant misunderstood this”: a resident message and the intent it should have."""
+
+    __tablename__ = "review_flag"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    event_id = Column(Integer, nullable=False)  # the tracker's events.id of the user message
+    correct_intent = Column(String(100), nullable=False)
+    flagged_by = Column(ForeignKey("staff.id"), nullable=True)
+    flagged_at = Column(DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("event_id", name="uq_review_flag_event_id"),)
+
+
+class ReviewNote(Base):
+    """A staff note or tag on a conversation (tag: short `tag`, empty `text`)."""
+
+    __tablename__ = "review_note"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    tag = Column(String(64), nullable=True, index=True)
+    text = Column(Text, nullable=False, default="")
+    author_id = Column(ForeignKey("staff.id"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
