@@ -2,8 +2,9 @@
 
 DIET gives every message some intent, sometimes confidently for gibberish ("blorp fnarg wug"). A
 message none of whose words Morfeusz knows (after restoring Polish letters) or the training data
-used ("cogito", "MOPS", street names) cannot be understood: it gets `nlu_fallback`, so the
-resident is asked to clarify instead of receiving a random answer.
+used ("cogito", "MOPS", street names), even with a typo ("pyscholog", "hejj"), cannot be
+understood: it gets `nlu_fallback`, so the resident is asked to clarify instead of receiving a
+random answer.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,6 +27,10 @@ from bot.nlp.text import fold_diacritics
 
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
+# A typo of a known word is known: similarity (rapidfuzz ratio, 0-100) to a vocabulary word, for
+# words long enough that one wrong letter still leaves most of the word.
+TYPO_SIMILARITY = 75
+TYPO_MIN_LENGTH = 4
 
 
 def words_of(message: Message) -> list[str]:
@@ -73,7 +79,13 @@ class UnknownWordsGuard(GraphComponent):
         return self._resource
 
     def is_known(self, word: str) -> bool:
-        return word in self._vocabulary or bool(self._analyser.lemma_pos(word)[1])
+        if word in self._vocabulary or self._analyser.lemma_pos(word)[1]:
+            return True
+        return len(word) >= TYPO_MIN_LENGTH and bool(
+            process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+            )
+        )
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -29,7 +29,15 @@ def guard(tmp_path_factory: pytest.TempPathFactory) -> UnknownWordsGuard:
     resource = Resource("unknown_words")
     context = ExecutionContext(GraphSchema({}), "test")
     trainer = UnknownWordsGuard.create({}, storage, resource, context)
-    trainer.train(TrainingData([message("czym było Cogito", "cogito")]))
+    trainer.train(
+        TrainingData(
+            [
+                message("czym było Cogito", "cogito"),
+                message("siema hej", "greet"),
+                message("psycholog dziękuję", "support"),
+            ]
+        )
+    )
     return UnknownWordsGuard.load({}, storage, resource, context)  # as a trained model loads
 
 
@@ -47,7 +55,8 @@ def test_gibberish_goes_to_the_fallback(guard: UnknownWordsGuard, text: str) -> 
 
 @pytest.mark.parametrize(
     "text",
-    ["cogito", "COGITO?", "jak sie zapisac", "blorp pomoc", "14 / 3", "ratunku"],
+    ["cogito", "COGITO?", "jak sie zapisac", "blorp pomoc", "14 / 3", "ratunku", "cogitto"]
+    + ["siemanko", "pyscholog", "dizękuję"],
 )
 def test_a_known_word_or_no_word_at_all_keeps_the_classifier(guard, text: str) -> None:
     assert predicted(guard, text) == "crisis_danger"
