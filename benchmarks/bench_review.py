@@ -1,5 +1,6 @@
 """The review list at 100 000 generated conversations: initial sync time, then the median time of
-list pages (first page, a deep keyset page, filters, full-text search).
+list pages (first page, a deep keyset page, filters, full-text search) and of the analytics
+page's aggregates.
 
     .venv/bin/python -m benchmarks.bench_review [--conversations 100000]
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot.review.analytics import charts, compute
 from bot.review.conversations import ConversationIndex, Filters, ReviewSettings
 from bot.review.tracker import EVENTS, METADATA, tracker_engine
 from bot.storage import Database, upgrade
@@ -81,6 +83,8 @@ def main() -> None:
         "search 'warsztaty'": (Filters(q="warsztaty"), None),
         "search, rare word": (Filters(q="nieistniejące"), None),
         "sync with nothing new": None,
+        "analytics, all 90 days": "analytics",
+        "analytics, one week": "analytics-week",
     }
     for name, case in cases.items():
         times = []
@@ -88,6 +92,10 @@ def main() -> None:
             began = time.perf_counter()
             if case is None:
                 index.sync()
+            elif case == "analytics":
+                charts(compute(index.db))
+            elif case == "analytics-week":
+                charts(compute(index.db, datetime(2026, 9, 1).date(), datetime(2026, 9, 7).date()))
             else:
                 index.list(*case)
             times.append((time.perf_counter() - began) * 1000)

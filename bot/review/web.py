@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from bot.console.web import Console, Denied, redirect, render, require, staff_of
+from bot.review import analytics
 from bot.review.conversations import (
     CHANNELS,
     ConversationIndex,
@@ -109,6 +110,24 @@ def build_review_router(console: Console, settings: ReviewSettings | None = None
             channels=CHANNELS,
             intents=intents,
             done=DONE.get(request.query_params.get("done", "")),
+        )
+
+    @router.get("/analytics")
+    def review_analytics(request: Request) -> Response:
+        """Charts over the summary table for an optional date range (the list's `from`, `to`)."""
+        index.sync()
+        filters = Filters.from_query(request.query_params)
+        data = analytics.compute(
+            console.db, filters.date_from, filters.date_to, index.settings.low_confidence
+        )
+        period = f"{filters.date_from or ''}..{filters.date_to or ''}"
+        record(request, "review.analytics_viewed", f"analytics:{period}")
+        return render(
+            request,
+            "review_analytics.html",
+            data=data,
+            charts=analytics.charts(data),
+            query=data.base().to_query(),
         )
 
     @router.get("/export.{kind}")
