@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlp.morfeusz_lemmatizer import MorfeuszAnalyser
+from bot.nlp.morfeusz_lemmatizer import MorfeuszAnalyser, default_analyser
 from bot.nlp.text import fold_diacritics
 
 LEXICON_FILE = Path(__file__).resolve().parents[2] / "data" / "crisis_lexicon.yml"
@@ -32,7 +32,7 @@ class CrisisLexicon:
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> CrisisLexicon:
-        analyser = MorfeuszAnalyser()
+        analyser = default_analyser()
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         phrases = {}
         for intent, entries in raw.items():

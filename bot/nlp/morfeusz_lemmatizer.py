@@ -94,6 +94,12 @@ class MorfeuszAnalyser:
         return best[0], best[1]
 
 
+@lru_cache(maxsize=1)
+def default_analyser() -> MorfeuszAnalyser:
+    """One analyser (and one word cache) for the NLU guards in a process: Morfeusz loads once."""
+    return MorfeuszAnalyser()
+
+
 class MorfeuszLemmatizer:
     """Sets `token.lemma_` and `token.tag_` from Morfeusz for every word token."""
 

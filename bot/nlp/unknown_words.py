@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.morfeusz_lemmatizer import MorfeuszAnalyser
+from bot.nlp.morfeusz_lemmatizer import default_analyser
 from bot.nlp.text import fold_diacritics
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -47,7 +47,7 @@ class UnknownWordsGuard(GraphComponent):
         self._vocabulary = vocabulary
         self._model_storage = model_storage
         self._resource = resource
-        self._analyser = MorfeuszAnalyser()
+        self._analyser = default_analyser()
 
     @classmethod
     def create(

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, exists, or_, select, tuple_, update
 from sqlalchemy.engine import Engine
 
+from bot.nlp.text import fold_diacritics
 from bot.review.masking import mask
 from bot.review.tracker import EVENTS, has_events, to_datetime, tracker_engine
 from bot.storage import audit
@@ -48,12 +49,11 @@ HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
 CHANNELS = {"rest": "czat na stronie", "facebook": "Messenger", "cmdline": "terminal"}
 SEARCH_CHARS = 4000  # per conversation: enough for what residents write, bounded row size
 WARSAW = ZoneInfo("Europe/Warsaw")  # staff pick dates in Kraków's time
-_FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
 
 
 def fold(text: str) -> str:
     """Lower case without Polish letters: „Zasiłek” and „zasilek” search alike."""
-    return text.lower().translate(_FOLD)
+    return fold_diacritics(text.lower())
 
 
 @dataclass(frozen=True)
