@@ -1,0 +1,109 @@
+"""The resident's phone number or e-mail address for a call back, found in what they typed.
+
+Residents answer in a sentence ("mój numer to 600 100 200") and in many formats; staff need one
+normalised form to call or write back, and the resident needs a short Polish hint when it fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.storage.models import ContactKind
+
+PHONE_HINT = (
+    "To nie wygląda na numer telefonu. Proszę podać 9 cyfr, np. 600 100 200, albo adres e-mail."
+)
+EMAIL_HINT = (
+    "To nie wygląda na adres e-mail. Proszę podać go w postaci np. jan.kowalski@example.pl "
+    "albo podać numer telefonu."
+)
+EMPTY_HINT = "Proszę podać numer telefonu (np. 600 100 200) albo adres e-mail."
+
+MAX_EMAIL = 254
+
+# A token around an "@": anything up to whitespace or typical sentence delimiters. A second "@"
+# stays inside the token so that "a@b@c.pl" is rejected rather than cut.
+# The look-behind starts a token only after a delimiter, which keeps the scan linear.
+_EMAIL_TOKEN = re.compile(r"(?<![^\s<>(),;:\"'\[\]])[^\s@<>(),;:\"'\[\]]+@[^\s<>(),;:\"'\[\]]+")
+_EMAIL_LOCAL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}$")
+_DOMAIN_LABEL = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+# A run of digits with the separators people type, not glued to letters ("600100200abc"): the
+# \w guards also stop backtracking into a shorter run inside a longer one.
+# A line break ends a run: two numbers on two lines are two numbers.
+_PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\()?\d(?:[\d().\-]|[^\S\r\n])*\d(?!\w)")
+
+
+class ContactError(ValueError):
+    """The text holds no usable contact; the message is Polish, ready for the resident."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A normalised contact: "+48 600 100 200", "+4930123456" or "jan@example.pl"."""
+
+    kind: ContactKind
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def parse_contact(text: str) -> Contact:
+    """The first e-mail address or phone number in `text`, normalised; ContactError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        raise ContactError(EMPTY_HINT)
+
+    found: list[tuple[int, Contact]] = []
+    masked = text
+    for match in _EMAIL_TOKEN.finditer(text):
+        # Blot e-mail tokens out so their digits are not read as a phone number; "#" also keeps
+        # the digits on either side from joining into one run.
+        masked = masked[: match.start()] + "#" * len(match.group()) + masked[match.end() :]
+        email = _email(match.group())
+        if email is not None:
+            found.append((match.start(), Contact(ContactKind.email, email)))
+            break
+    for match in _PHONE_RUN.finditer(masked):
+        phone = _phone(match.group())
+        if phone is not None:
+            found.append((match.start(), Contact(ContactKind.phone, phone)))
+            break
+    if found:
+        return min(found, key=lambda item: item[0])[1]
+    raise ContactError(EMAIL_HINT if "@" in text else PHONE_HINT)
+
+
+def _email(token: str) -> str | None:
+    token = token.strip(".,!?")
+    if len(token) > MAX_EMAIL or token.count("@") != 1:
+        return None
+    local, domain = token.split("@")
+    if not _EMAIL_LOCAL.match(local) or local.startswith(".") or local.endswith("."):
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        return None
+    if len(labels[-1]) < 2 or labels[-1].isdigit():
+        return None
+    return f"{local}@{domain.lower()}"
+
+
+def _phone(run: str) -> str | None:
+    digits = re.sub(r"\D", "", run)
+    international = run.startswith("+")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True
+    if international or (len(digits) == 11 and digits.startswith("48")):
+        if digits.startswith("48"):
+            national = digits[2:]
+        elif international and 8 <= len(digits) <= 15 and not digits.startswith("0"):
+            return f"+{digits}"
+        else:
+            return None
+    else:
+        national = digits
+    if len(national) != 9 or national.startswith("0"):
+        return None
+    return f"+48 {national[:3]} {national[3:6]} {national[6:]}"
