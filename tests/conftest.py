@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +15,9 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from bot.storage import Database, upgrade
+from tests.fake_graph import FakeGraph, GraphHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "mops.tar.gz"
@@ -113,6 +118,43 @@ os.environ.setdefault("FACEBOOK_APP_SECRET", "dev-app-secret")
 os.environ.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "dev-page-access-token")
 os.environ.setdefault("RASA_AUTH_TOKEN", "dev-rasa-token")
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# Handoff: the gateway, Rasa's Messenger channel and the action server share the console's
+# database, and read the office hours from a file the tests can change (read on every request).
+_SHARED = Path(tempfile.mkdtemp(prefix="mops-tests-"))
+HOURS_FILE = _SHARED / "handoff_hours.yml"
+ALWAYS_OPEN = (
+    "hours:\n"
+    + "".join(
+        f'  {day}: ["00:00-24:00"]\n'
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+    + "closed_on_public_holidays: false\n"
+)
+HOURS_FILE.write_text(ALWAYS_OPEN, encoding="utf-8")
+os.environ["HANDOFF_HOURS_FILE"] = str(HOURS_FILE)
+os.environ["CONSOLE_DATABASE_URL"] = f"sqlite:///{_SHARED / 'console.db'}"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """A migrated console database (SQLite) of its own for one test."""
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    upgrade(url)
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def graph() -> Iterator[FakeGraph]:
+    """The fake Graph API that Rasa's Messenger channel sends to (FACEBOOK_GRAPH_URL)."""
+    server = FakeGraph(("127.0.0.1", FAKE_GRAPH_PORT), GraphHandler)
+    server.calls = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
 
 
 def start_gateway(rasa_url: str, log: Path, **env: str) -> tuple[str, subprocess.Popen]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot import branch_finder as bf
@@ -135,9 +137,23 @@ def test_contacts_give_the_information_point_and_every_known_branch(messages):
     assert "ok. 2014" in text and buttons == ["Znajdź swoją filię", "Menu"]
 
 
-def test_every_reply_the_code_can_give_has_a_message(messages):
+def branch_finder_keys() -> set[str]:
+    """Every message key the branch finder and the clarification can answer with."""
     statuses = [None, "needs_number", "needs_part", "choose", "unknown", "outside", "rejected"]
     keys = {bf.question({"address_status": s, "address_options": []}).key for s in statuses}
     keys |= {bf.confirmation({}).key, bf.offer_districts().key, "branch_found", "branch_unknown"}
-    keys |= {"clarify", "fallback_contacts", bf.contacts(BranchCatalogue.load()).key}
-    assert keys == messages.keys()
+    return keys | {"clarify", "fallback_contacts", bf.contacts(BranchCatalogue.load()).key}
+
+
+def test_every_reply_the_branch_finder_can_give_has_a_message(messages):
+    assert branch_finder_keys() <= messages.keys()
+
+
+def test_every_message_is_used_by_the_code(messages):
+    """No stale text in data/messages.yml: each key is the branch finder's or named in the code."""
+    root = Path(__file__).resolve().parent.parent
+    code = "\n".join(
+        p.read_text("utf-8") for d in ("bot", "actions") for p in (root / d).rglob("*.py")
+    )
+    named = {key for key in messages.keys() if f'"{key}"' in code}  # noqa: SIM118 (not a dict)
+    assert sorted(messages.keys() - named - branch_finder_keys()) == []

@@ -19,6 +19,8 @@ class CallbackView:
     id: int
     ticket_id: int | None
     conversation_id: str | None
+    channel: str | None
+    summary: str
     contact_kind: str
     contact_value: str
     status: str
@@ -31,6 +33,8 @@ def _view(row: CallbackRequest) -> CallbackView:
         id=row.id,
         ticket_id=row.ticket_id,
         conversation_id=row.conversation_id,
+        channel=row.channel,
+        summary=row.summary or "",
         contact_kind=ContactKind(row.contact_kind).value,
         contact_value=row.contact_value,
         status=CallbackStatus(row.status).value,
@@ -51,6 +55,8 @@ class CallbackService:
         consent_given: bool,
         ticket_id: int | None = None,
         conversation_id: str | None = None,
+        channel: str | None = None,
+        summary: str = "",
     ) -> CallbackView:
         """Store a request; without consent the contact must not be stored at all."""
         if not consent_given:
@@ -61,6 +67,8 @@ class CallbackService:
             row = CallbackRequest(
                 ticket_id=ticket_id,
                 conversation_id=conversation_id,
+                channel=channel,
+                summary=summary.strip(),
                 contact_kind=ContactKind(kind),
                 contact_value=value.strip(),
                 consent_given=True,

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage import audit
@@ -130,6 +130,49 @@ class TicketService:
             ).all()
             views = [_view(ticket, self.now()) for ticket in tickets]
         return sorted(views, key=lambda v: (v.status != TicketStatus.waiting.value, v.created_at))
+
+    def active_for(self, conversation_id: str) -> TicketView | None:
+        """The conversation's waiting or claimed ticket, if it has one (the newest)."""
+        with self.db.sessions() as session:
+            ticket = session.scalars(
+                select(Ticket)
+                .where(Ticket.conversation_id == conversation_id, Ticket.status.in_(ACTIVE))
+                .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                .limit(1)
+            ).first()
+            return _view(ticket, self.now()) if ticket else None
+
+    def position(self, ticket: TicketView) -> int:
+        """The place of a waiting ticket in the queue: 1 is next (claimed ones do not count)."""
+        with self.db.sessions() as session:
+            ahead = session.scalar(
+                select(func.count(Ticket.id)).where(
+                    Ticket.status == TicketStatus.waiting,
+                    (Ticket.created_at < ticket.created_at)
+                    | ((Ticket.created_at == ticket.created_at) & (Ticket.id < ticket.id)),
+                )
+            )
+        return int(ahead or 0) + 1
+
+    def cancel(self, conversation_id: str, reason: str = "resident") -> TicketView | None:
+        """The resident goes back to the bot (or leaves a contact instead): the ticket ends.
+
+        Returns the cancelled ticket, or None when the conversation had none open; a ticket a
+        worker claimed is cancelled too (the worker's page then says the resident has left).
+        """
+        with self.db.transaction() as session:
+            ticket = session.scalars(
+                select(Ticket)
+                .where(Ticket.conversation_id == conversation_id, Ticket.status.in_(ACTIVE))
+                .with_for_update()
+            ).first()
+            if ticket is None:
+                return None
+            ticket.status = TicketStatus.cancelled
+            ticket.closed_at = self.now()
+            audit.record(session, None, f"ticket.cancelled.{reason}", f"ticket:{ticket.id}")
+            ticket_id = ticket.id
+        return self._fresh(ticket_id)
 
     def claim(self, ticket_id: int, actor: Actor) -> TicketView:
         """Take a waiting ticket; exactly one of several simultaneous claims succeeds."""

@@ -58,6 +58,7 @@ class TicketStatus(str, enum.Enum):
     claimed = "claimed"
     closed = "closed"
     returned = "returned"  # given back to the bot
+    cancelled = "cancelled"  # the resident went back to the bot (or left a contact instead)
 
 
 class ContactKind(str, enum.Enum):
@@ -125,6 +126,8 @@ class CallbackRequest(Base):
     id = Column(Integer, primary_key=True)
     ticket_id = Column(ForeignKey("handoff_ticket.id"), nullable=True)
     conversation_id = Column(String(128), nullable=True)
+    channel = Column(String(32), nullable=True)  # "web", "facebook"
+    summary = Column(Text, nullable=False, default="")  # the resident's one-line description
     contact_kind = Column(_enum(ContactKind, "contact_kind"), nullable=False)
     contact_value = Column(String(200), nullable=False)
     consent_given = Column(Boolean, nullable=False)

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from bot.handoff import Actor
-from bot.storage import Database, upgrade
+from bot.storage import Database
 from bot.storage.models import Role, Staff
 
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'console.db'}"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    url = sqlite_url(tmp_path)
-    upgrade(url)
-    database = Database(url)
-    yield database
-    database.dispose()
 
 
 def add_staff(db: Database, login: str, role: Role = Role.worker, name: str = "Anna") -> Actor:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.review.conversations import ConversationIndex, ReviewSettings
 from bot.review.tracker import EVENTS, METADATA, tracker_engine
-from bot.storage import Database, upgrade
+from bot.storage import Database
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
@@ -82,15 +82,6 @@ def event_rows(
 def add_conversation(engine: Engine, sender: str, start: datetime, turns: list[Turn], **kw) -> None:
     with engine.begin() as connection:
         connection.execute(EVENTS.insert(), event_rows(sender, start.timestamp(), turns, **kw))
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'console.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,243 @@
+"""The resident's side of a handoff, without Rasa: what to ask, open, tell and store.
+
+Used by the actions (consent, description, the ticket, a call-back) and by the channels, which
+answer a paused conversation themselves: the queue position while the resident waits, and the
+"go back to the assistant" and "leave a contact" buttons, which must work while Rasa is paused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from bot.branches import BranchCatalogue
+from bot.handoff.callbacks import CallbackService
+from bot.handoff.contact import Contact
+from bot.handoff.hours import OfficeHours
+from bot.handoff.tickets import TicketService, TicketView
+from bot.messages import Reply
+from bot.nlp.text import fold_diacritics
+from bot.storage import Database, database_url, upgrade
+from bot.storage.models import TicketStatus
+
+CANCEL_INTENT = "cancel_handoff"
+LEAVE_CONTACT_INTENT = "leave_contact"
+# What a resident may type instead of clicking "Wróć do asystenta" while a worker is on the line.
+CANCEL_PHRASES = {"anuluj", "wroc do asystenta", "powrot do asystenta", "nie chce czekac"}
+# Intents that say nothing about the resident's matter, so they are not the ticket's topic.
+NOT_A_TOPIC = {
+    "request_human",
+    CANCEL_INTENT,
+    LEAVE_CONTACT_INTENT,
+    "affirm",
+    "deny",
+    "greet",
+    "goodbye",
+    "thank",
+    "help",
+    "bot_challenge",
+    "nlu_fallback",
+    "inform_address",
+    "inform_district",
+    "decline_address",
+}
+MAX_DESCRIPTION_CHARS = 300
+# The slots of one handoff request; cleared when it ends (by the bot, or by a worker's give-back).
+HANDOFF_SLOTS = (
+    "handoff_mode",
+    "handoff_consent",
+    "handoff_description",
+    "callback_contact",
+    "handoff_ticket",
+)
+
+
+class Mode(str, Enum):
+    """How a handoff goes: a worker now (office hours) or a call-back later."""
+
+    live = "live"
+    callback = "callback"
+
+
+def channel_of(input_channel: str | None) -> str:
+    """The console's channel name: Messenger is "facebook"; the web chat reaches Rasa by REST."""
+    return "facebook" if input_channel == "facebook" else "web"
+
+
+def control_intent(text: str) -> str | None:
+    """The handoff button (or cancel phrase) a message carries, if any.
+
+    A paused conversation does not reach Rasa's policies, so the channel resumes it first when
+    the resident asks to go back to the assistant or to leave a contact instead of waiting.
+    """
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        intent = stripped[1:].split("{", 1)[0]
+        return intent if intent in (CANCEL_INTENT, LEAVE_CONTACT_INTENT) else None
+    folded = " ".join(fold_diacritics(stripped.lower()).strip(" .!").split())
+    return CANCEL_INTENT if folded in CANCEL_PHRASES else None
+
+
+def intent_key(parse_data: Mapping[str, Any]) -> str | None:
+    """The intent of a parsed message, with the answer for retrieval intents ("support/kis")."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    selected = (parse_data.get("response_selector") or {}).get(intent) or {}
+    return (selected.get("response") or {}).get("intent_response_key") or intent
+
+
+def topic_of(events: Iterable[Mapping[str, Any]]) -> str | None:
+    """The resident's matter: the latest user intent in the tracker events that names a topic."""
+    intents = [intent_key(e.get("parse_data") or {}) for e in events if e.get("event") == "user"]
+    for intent in reversed(intents):
+        if intent and intent.split("/")[0] not in NOT_A_TOPIC:
+            return intent
+    return None
+
+
+def district_of(events: Iterable[Mapping[str, Any]]) -> str | None:
+    """The district the branch finder last settled on (its slots are cleared after answering)."""
+    found = [
+        e.get("value")
+        for e in events
+        if e.get("event") == "slot" and e.get("name") == "district" and e.get("value")
+    ]
+    return str(found[-1]) if found else None
+
+
+def description_problem(text: str) -> str | None:
+    """The message key to answer with when a description cannot be used, else None."""
+    words = [w for w in text.split() if any(c.isalnum() for c in w)]
+    if len("".join(words)) < 3:
+        return "handoff_description_short"
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        return "handoff_description_long"
+    return None
+
+
+class HandoffDesk:
+    """Tickets, call-backs and office hours behind one door, for actions and channels."""
+
+    def __init__(
+        self,
+        db: Database,
+        hours: Callable[[], OfficeHours] = OfficeHours.current,
+        catalogue: BranchCatalogue | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.tickets = TicketService(db)
+        self.callbacks = CallbackService(db)
+        self.hours = hours
+        self.catalogue = catalogue or BranchCatalogue.load()
+        self.now = now
+
+    @classmethod
+    def from_env(cls) -> HandoffDesk:
+        """The console's database (CONSOLE_DATABASE_URL), migrated if it is new."""
+        url = database_url(os.environ)
+        upgrade(url)
+        return cls(Database(url))
+
+    # --- before the ticket ---------------------------------------------------------------------
+
+    def mode_now(self) -> Mode:
+        return Mode.live if self.hours().is_open(self.now()) else Mode.callback
+
+    def consent_question(self, mode: Mode) -> Reply:
+        """Consent to a worker now; or to storing a contact, with the hours when it is closed."""
+        if mode is Mode.live:
+            return Reply("handoff_consent_live")
+        if self.hours().is_open(self.now()):  # the resident prefers a call-back to waiting
+            return Reply("handoff_consent_contact")
+        return Reply("handoff_consent_callback", self._when())
+
+    def declined(self) -> Reply:
+        return Reply("handoff_declined", self._point())
+
+    # --- the ticket ----------------------------------------------------------------------------
+
+    def open(
+        self,
+        conversation_id: str,
+        channel: str,
+        description: str,
+        topic: str | None,
+        district: str | None,
+    ) -> tuple[TicketView, Reply]:
+        """A waiting ticket with what the bot knows, and the message with the queue position."""
+        branch = self.catalogue.for_district(district) if district else None
+        ticket = self.tickets.open(
+            conversation_id,
+            channel,
+            description.strip(),
+            topic=topic,
+            district=district,
+            branch=branch.name if branch else None,
+        )
+        return ticket, Reply("handoff_queued", {"position": str(self.tickets.position(ticket))})
+
+    def waiting_reply(self, conversation_id: str) -> Reply | None:
+        """While the resident waits (not yet claimed): where they are in the queue."""
+        ticket = self.tickets.active_for(conversation_id)
+        if ticket is None or ticket.status != TicketStatus.waiting.value:
+            return None
+        return Reply("handoff_waiting", {"position": str(self.tickets.position(ticket))})
+
+    def has_open_ticket(self, conversation_id: str) -> bool:
+        return self.tickets.active_for(conversation_id) is not None
+
+    def cancel(self, conversation_id: str) -> Reply:
+        """Back to the assistant: the open ticket ends, or a request in progress is dropped."""
+        if self.tickets.cancel(conversation_id):
+            return Reply("handoff_cancelled")
+        return self.declined()
+
+    def switch_to_contact(self, conversation_id: str) -> int | None:
+        """The resident leaves a contact instead of waiting: the ticket ends, its id is kept."""
+        cancelled = self.tickets.cancel(conversation_id, reason="callback")
+        return cancelled.id if cancelled else None
+
+    # --- a call-back ---------------------------------------------------------------------------
+
+    def save_callback(
+        self,
+        conversation_id: str,
+        channel: str,
+        contact: Contact,
+        description: str,
+        ticket_id: int | None = None,
+    ) -> Reply:
+        """Store the request (the resident consented in the form) and say when to expect it."""
+        self.callbacks.request(
+            contact.kind,
+            contact.value,
+            consent_given=True,
+            ticket_id=ticket_id,
+            conversation_id=conversation_id,
+            channel=channel,
+            summary=description,
+        )
+        shown = f"tel. {contact.value}" if contact.kind.value == "phone" else contact.value
+        return Reply(
+            "callback_saved",
+            {"contact": shown, **self._when(), "phone": self._point()["phone"]},
+        )
+
+    # --- facts -----------------------------------------------------------------------------------
+
+    def _when(self) -> dict[str, str]:
+        """The staffed hours, and when a worker can answer at the earliest ("teraz" if open)."""
+        hours = self.hours()
+        upcoming = hours.next_opening_text(self.now())
+        return {
+            "hours": hours.describe(),
+            "next_opening": f"najwcześniej {upcoming}"
+            if upcoming and upcoming != "teraz"
+            else "w godzinach pracy",
+        }
+
+    def _point(self) -> dict[str, str]:
+        point = self.catalogue.information_point
+        return {"phone": point.phones[0], "email": point.email or "", "address": point.address}
