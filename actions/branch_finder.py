@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.say import say
+from actions.say import ReplyAction
 from bot import branch_finder
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
@@ -61,20 +61,12 @@ class ValidateBranchForm(FormValidationAction):
         return {"district_confirmed": value}
 
 
-class _ReplyAction(Action, ABC):
-    """An action that says what a `bot.branch_finder` function decides from the slots."""
+class _ReplyAction(ReplyAction, ABC):
+    """A branch-finder reply; the answer (or giving up) ends the search and clears its slots."""
 
-    action_name: str
     ends_search = False
 
-    @abstractmethod
-    def reply(self, tracker: Tracker) -> Reply: ...
-
-    def name(self) -> str:
-        return self.action_name
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(dispatcher, self.reply(tracker))
+    def events(self, tracker: Tracker) -> list[dict[str, Any]]:
         return clear_search() if self.ends_search else []
 
 

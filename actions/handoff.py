@@ -1,0 +1,177 @@
+"""Actions of the handoff to a social worker: thin adapters from Rasa's tracker to `bot.handoff`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.say import ReplyAction, say
+from bot.handoff.contact import ContactError, parse_contact
+from bot.handoff.desk import (
+    CANCEL_INTENT,
+    HANDOFF_SLOTS,
+    HandoffDesk,
+    Mode,
+    channel_of,
+    description_problem,
+    district_of,
+    topic_of,
+)
+from bot.messages import Reply
+
+DESK = HandoffDesk.from_env()
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _reset(ticket: int | None = None) -> list[dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in HANDOFF_SLOTS if slot != "handoff_ticket"] + [
+        SlotSet("handoff_ticket", ticket)
+    ]
+
+
+def _mode(tracker: Tracker) -> Mode | None:
+    value = tracker.get_slot("handoff_mode")
+    return Mode(value) if value else None
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        """A "no" ends the form; only a call-back needs the contact."""
+        if tracker.get_slot("handoff_consent") is False:
+            return ["handoff_consent"]
+        if _mode(tracker) is Mode.callback:
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "callback_contact"]
+
+    def validate_handoff_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        intent = _intent(tracker) or ""
+        if intent == CANCEL_INTENT:
+            return {"handoff_consent": False, "handoff_description": None}
+        if intent.startswith("crisis_"):  # the numbers first; the person still gets a worker
+            dispatcher.utter_message(response=f"utter_{intent}")
+            return {"handoff_description": str(value)}
+        problem = description_problem(str(value))
+        if problem:
+            say(dispatcher, Reply(problem))
+            return {"handoff_description": None}
+        return {"handoff_description": str(value).strip()}
+
+    def validate_callback_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if _intent(tracker) == CANCEL_INTENT:
+            return {"handoff_consent": False, "callback_contact": None}
+        try:
+            contact = parse_contact(str(value))
+        except ContactError as error:
+            dispatcher.utter_message(text=str(error))
+            return {"callback_contact": None}
+        return {"callback_contact": f"{contact.kind.value}:{contact.value}"}
+
+
+class ActionAskHandoffConsent(Action):
+    """The consent question; fixes the mode (a worker now, or a call-back) for this request."""
+
+    def name(self) -> str:
+        return "action_ask_handoff_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        mode = _mode(tracker) or DESK.mode_now()
+        say(dispatcher, DESK.consent_question(mode))
+        return [SlotSet("handoff_mode", mode.value)]
+
+
+class ActionAskHandoffDescription(ReplyAction):
+    action_name = "action_ask_handoff_description"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return Reply("handoff_description")
+
+
+class ActionAskCallbackContact(ReplyAction):
+    action_name = "action_ask_callback_contact"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return Reply("callback_contact")
+
+
+class ActionHandoffSubmit(Action):
+    """After the form: nothing (a "no"), a stored call-back, or a ticket and a paused bot."""
+
+    def name(self) -> str:
+        return "action_handoff_submit"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        conversation = tracker.sender_id
+        channel = channel_of(tracker.get_latest_input_channel())
+        description = tracker.get_slot("handoff_description") or ""
+        if tracker.get_slot("handoff_consent") is not True:
+            say(dispatcher, DESK.declined())
+            return _reset()
+        if _mode(tracker) is Mode.callback:
+            contact = parse_contact(tracker.get_slot("callback_contact").split(":", 1)[1])
+            ticket = tracker.get_slot("handoff_ticket")
+            reply = DESK.save_callback(
+                conversation, channel, contact, description, int(ticket) if ticket else None
+            )
+            say(dispatcher, reply)
+            return _reset()
+        ticket, reply = DESK.open(
+            conversation,
+            channel,
+            description,
+            topic=topic_of(tracker.events),
+            district=district_of(tracker.events),
+        )
+        say(dispatcher, reply)
+        # The description stays: leaving a contact instead of waiting reuses it. The bot listens
+        # (records) while paused, so the message that ends the pause is read as a new turn.
+        return [
+            *_reset(ticket.id),
+            SlotSet("handoff_description", description),
+            ConversationPaused(),
+            ActionExecuted("action_listen"),
+        ]
+
+
+class ActionHandoffCancel(Action):
+    """Back to the assistant: a waiting or claimed ticket ends, or the request is dropped."""
+
+    def name(self) -> str:
+        return "action_handoff_cancel"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        say(dispatcher, DESK.cancel(tracker.sender_id))
+        return _reset()
+
+
+class ActionHandoffLeaveContact(Action):
+    """Leave a contact instead of waiting: the ticket ends and the form asks for the contact."""
+
+    def name(self) -> str:
+        return "action_handoff_leave_contact"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        ticket = DESK.switch_to_contact(tracker.sender_id)
+        return [
+            SlotSet("handoff_mode", Mode.callback.value),
+            SlotSet("handoff_consent", None),
+            SlotSet("handoff_ticket", ticket),
+        ]
