@@ -16,6 +16,10 @@ export GATEWAY_PORT GATEWAY_RASA_URL=${GATEWAY_RASA_URL:-http://127.0.0.1:${RASA
 
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null' INT TERM EXIT
 
+# The console's database, shared by the gateway, the action server and Rasa's Messenger channel:
+# migrated once here, before any of them starts.
+"$BIN/python" -m bot.storage upgrade
+
 "$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions 2>&1 | sed -u 's/^/[actions] /' &
 "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
   --model models/mops.tar.gz --endpoints endpoints.yml --credentials credentials.yml \

@@ -6,7 +6,7 @@ the login page, and checks the CSRF token on every POST, so a route added later 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from bot.console.security import (
     CookieSigner,
 )
 from bot.handoff import CallbackService, HandoffError, TicketService
+from bot.handoff.tickets import TicketView
+from bot.messages import Reply
 from bot.storage.db import Database
 from bot.storage.models import Role
 
@@ -55,7 +57,14 @@ DONE = {
     "staff_changed": "Konto zostało zmienione.",
 }
 ROLE_NAMES = {"worker": "pracownik", "supervisor": "koordynator", "admin": "administrator"}
-TEMPLATES.env.globals.update(role_names=ROLE_NAMES)
+STATUS_TEXT = {
+    "waiting": "czeka",
+    "claimed": "przejęte",
+    "closed": "zamknięte",
+    "returned": "oddane asystentowi",
+    "cancelled": "mieszkaniec wrócił do asystenta",
+}
+TEMPLATES.env.globals.update(role_names=ROLE_NAMES, status_text=STATUS_TEXT)
 
 
 class LoginRequired(Exception):
@@ -237,6 +246,7 @@ def build_router(console: Console) -> APIRouter:
             error=error,
             draft=draft,
             max_reply_chars=console.settings.max_reply_chars,
+            poll_seconds=console.settings.poll_seconds,
         )
 
     @router.get("/tickets/{ticket_id}")
@@ -244,30 +254,57 @@ def build_router(console: Console) -> APIRouter:
         return await ticket_page(request, ticket_id)
 
     def ticket_action(
-        path: str, change: Callable[[int, StaffView, dict[str, str]], Any], done: str, to: str
+        path: str,
+        change: Callable[[int, StaffView, dict[str, str]], TicketView],
+        tell: Callable[[TicketView], Awaitable[str | None]],
+        done: str,
+        to: str,
     ) -> None:
-        """A POST that changes a ticket; a refusal is shown on the ticket page."""
+        """A POST that changes a ticket, then tells the resident; a refusal or a message that
+        could not be delivered is shown on the ticket page."""
 
         @router.post(f"/tickets/{{ticket_id}}/{path}", name=f"ticket_{path}")
         async def act(request: Request, ticket_id: int) -> Response:
             form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
             try:
-                change(ticket_id, staff_of(request), form)
+                ticket = change(ticket_id, staff_of(request), form)
             except HandoffError as error:
                 return await ticket_page(request, ticket_id, str(error))
+            problem = await tell(ticket)
+            if problem:
+                return await ticket_page(request, ticket_id, problem)
             return redirect(to.format(ticket_id=ticket_id), done)
 
+    delivery = console.delivery
+
+    def joined(ticket: TicketView) -> Awaitable[str | None]:
+        return delivery.announce(
+            ticket, Reply("handoff_joined", {"name": ticket.claimed_by_name or ""})
+        )
+
+    def ended(ticket: TicketView) -> Awaitable[str | None]:
+        return delivery.announce(ticket, Reply("handoff_ended"), resume=True)
+
     ticket_action(
-        "claim", lambda t, s, f: tickets.claim(t, s.actor), "claimed", "/tickets/{ticket_id}"
+        "claim",
+        lambda t, s, f: tickets.claim(t, s.actor),
+        joined,
+        "claimed",
+        "/tickets/{ticket_id}",
     )
     ticket_action(
         "transfer",
         lambda t, s, f: tickets.transfer(t, s.actor, _int(f.get("to_staff"))),
+        lambda ticket: delivery.announce(
+            ticket, Reply("handoff_transferred", {"name": ticket.claimed_by_name or ""})
+        ),
         "transferred",
         "/queue",
     )
-    ticket_action("give-back", lambda t, s, f: tickets.give_back(t, s.actor), "returned", "/queue")
-    ticket_action("close", lambda t, s, f: tickets.close(t, s.actor), "closed", "/queue")
+    ticket_action(
+        "give-back", lambda t, s, f: tickets.give_back(t, s.actor), ended, "returned", "/queue"
+    )
+    ticket_action("close", lambda t, s, f: tickets.close(t, s.actor), ended, "closed", "/queue")
 
     @router.post("/tickets/{ticket_id}/reply")
     async def reply(request: Request, ticket_id: int, text: str = Form("")) -> Response:
@@ -281,13 +318,30 @@ def build_router(console: Console) -> APIRouter:
         if not text or len(text) > limit:
             problem = f"Wiadomość musi mieć od 1 do {limit} znaków."
             return await ticket_page(request, ticket_id, problem, text)
-        problem = await console.delivery.send(
-            view.channel, view.conversation_id, text, me.first_name
-        )
+        problem = await delivery.send(view, text, me.first_name)
         if problem:
             return await ticket_page(request, ticket_id, problem, text)
         tickets.note(ticket_id, me.actor, "ticket.replied")
         return redirect(f"/tickets/{ticket_id}", "sent")
+
+    @router.get("/api/tickets/{ticket_id}")
+    async def ticket_json(ticket_id: int) -> JSONResponse:
+        """What the ticket page's script polls: the status and the conversation so far."""
+        ticket = tickets.get(ticket_id)
+        if ticket is None:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        transcript = await delivery.transcript(ticket.channel, ticket.conversation_id)
+        return JSONResponse(
+            {
+                "status": ticket.status,
+                "status_text": STATUS_TEXT[ticket.status],
+                "transcript": [
+                    {"role": m["role"], "text": m["text"], "author": m.get("author")}
+                    for m in transcript
+                ],
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
     # --- call-backs ----------------------------------------------------------------------------
 

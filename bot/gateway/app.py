@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import html
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Header, Query, Request, WebSocket
+from fastapi import FastAPI, Query, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
@@ -28,6 +27,7 @@ from bot.gateway.limits import Limits
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.sessions import SESSION_ID, SessionHub, new_session_id
 from bot.gateway.websocket import serve_websocket
+from bot.handoff.desk import HandoffDesk
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -39,13 +39,6 @@ class IncomingMessage(BaseModel):
 
     text: str
     payload: str | None = None
-
-
-class PushedMessage(BaseModel):
-    """A message for the resident that nobody asked for yet (staff, reminders)."""
-
-    text: str
-    buttons: list[dict[str, str]] = []
 
 
 def _refused(body: dict[str, Any], status: int) -> JSONResponse:
@@ -163,22 +156,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _refused(outcome.refused, _STATUS_BY_REASON.get(outcome.refused["reason"], 400))
         return {"messages": outcome.messages}
 
-    @app.post("/internal/sessions/{session}/push", include_in_schema=False)
-    async def push(
-        session: str, message: PushedMessage, authorization: str = Header("")
-    ) -> JSONResponse:
-        """For the staff console (human handoff): deliver a message into an open chat."""
-        expected = f"Bearer {settings.internal_token}"
-        if not secrets.compare_digest(authorization.encode(), expected.encode()):
-            return JSONResponse({"error": "unauthorized"}, status_code=401)
-        if not SESSION_ID.match(session):
-            return JSONResponse({"error": "bad session"}, status_code=404)
-        entry = {"role": "bot", "text": message.text, "buttons": message.buttons}
-        return JSONResponse({"message": await hub.publish(session, entry)})
-
     @app.websocket("/ws/{session}")
     async def websocket(socket: WebSocket, session: str, after: int = 0) -> None:
         await serve_websocket(socket, session, max(0, after), chat, settings.cors_origins)
 
-    mount_console(app)  # the staff console under /console (CONSOLE_* settings, its own DB)
+    console = mount_console(app)  # the staff console under /console (CONSOLE_* settings, own DB)
+    chat.desk = HandoffDesk(console.db)  # handed-over conversations: queue place, cancel, resume
     return app

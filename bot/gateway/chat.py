@@ -14,6 +14,8 @@ from bot.branches import BranchCatalogue
 from bot.gateway.limits import Limits
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.sessions import SessionHub
+from bot.handoff.desk import HandoffDesk, control_intent
+from bot.messages import Messages
 
 log = logging.getLogger("bot.gateway.chat")
 
@@ -40,10 +42,14 @@ class Outcome:
 class ChatService:
     """Passes residents' messages to Rasa and records everything said in the session hub."""
 
-    def __init__(self, rasa: RasaClient, hub: SessionHub, limits: Limits) -> None:
+    def __init__(
+        self, rasa: RasaClient, hub: SessionHub, limits: Limits, desk: HandoffDesk | None = None
+    ) -> None:
         self.rasa = rasa
         self.hub = hub
         self.limits = limits
+        self.desk = desk  # set when the console (and its database) is mounted
+        self.messages = Messages.load()
         self._unavailable = unavailable_text()
 
     async def load_history(self, session: str) -> None:
@@ -62,10 +68,42 @@ class ChatService:
     ) -> tuple[list[dict[str, Any]], str]:
         """Rasa's replies, or the apology with the information point when Rasa is not there."""
         try:
-            return await self.rasa.send(session, payload or text, text if payload else None), "ok"
+            replies = await self._handoff_aware_send(session, text, payload)
+            return replies, "ok"
         except RasaUnavailable as error:
             log.warning("rasa unavailable", extra={"session": session[:8], "error": str(error)})
             return [{"text": self._unavailable, "buttons": []}], "rasa_unavailable"
+
+    async def _handoff_aware_send(
+        self, session: str, text: str, payload: str | None
+    ) -> list[dict[str, Any]]:
+        """One message to Rasa, minding a paused (handed-over) conversation.
+
+        While a worker has the conversation Rasa stays silent, so: the "back to the assistant"
+        and "leave a contact" buttons resume it first; a waiting resident is told their place in
+        the queue; and a conversation paused without an open ticket (a give-back that did not
+        reach Rasa) is resumed and asked again, so that nobody is left without an answer.
+        """
+        message, shown = payload or text, text if payload else None
+        open_ticket = self.desk is not None and self.desk.has_open_ticket(session)
+        control = control_intent(message) if open_ticket else None
+        if control:  # typed or clicked, Rasa gets the button's intent
+            await self.rasa.append_events(session, [{"event": "resume"}])
+            message, shown = f"/{control}", text
+        replies = await self.rasa.send(session, message, shown)
+        if replies or self.desk is None:
+            return replies
+        if open_ticket:
+            waiting = self.desk.waiting_reply(session)
+            if waiting is None:
+                return []  # a worker has it: they read the message in the console
+            rendered = self.messages.render(waiting)
+            return [{"text": rendered.text, "buttons": rendered.buttons}]
+        if await self.rasa.paused(session):
+            log.warning("paused without a ticket: resumed", extra={"session": session[:8]})
+            await self.rasa.append_events(session, [{"event": "resume"}])
+            return await self.rasa.send(session, message, shown)
+        return replies
 
     async def handle(self, session: str, ip: str, text: str, payload: str | None = None) -> Outcome:
         """Refuse, or record the message and the assistant's replies (or the apology)."""

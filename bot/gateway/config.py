@@ -46,7 +46,6 @@ class Settings:
     history_limit: int = 200
     max_sessions: int = 10_000
     retention_days: int = 30
-    internal_token: str = "dev-gateway-token"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -73,5 +72,4 @@ class Settings:
             history_limit=int(get("GATEWAY_HISTORY_LIMIT", default.history_limit)),
             max_sessions=int(get("GATEWAY_MAX_SESSIONS", default.max_sessions)),
             retention_days=int(get("GATEWAY_RETENTION_DAYS", default.retention_days)),
-            internal_token=get("GATEWAY_INTERNAL_TOKEN", default.internal_token),
         )

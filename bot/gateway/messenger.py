@@ -18,13 +18,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fbmessenger import MessengerClient
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
+from rasa.shared.core.events import ConversationResumed
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.gateway.messenger_format import messenger_messages
+from bot.handoff.desk import HandoffDesk, control_intent
+from bot.messages import Messages
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v2.12"  # fbmessenger's own default
 
@@ -68,14 +72,35 @@ class FormattedMessengerBot(MessengerBot):
         self._send_all(recipient_id, text, quick_replies)
 
 
+async def resume_if_paused(agent: Agent, sender_id: str) -> None:
+    """Rasa's `resume` event, added under the conversation's lock (as Rasa's API does)."""
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.processor.get_tracker(sender_id)
+        if tracker.is_paused():
+            tracker.update(ConversationResumed())
+            await agent.processor.save_tracker(tracker)
+
+
 class _Messenger(Messenger):
-    """Rasa's webhook parser with our output channel and every message of a batch."""
+    """Rasa's webhook parser with our output channel, every message of a batch, and handoff.
+
+    A handed-over conversation is paused, so Rasa says nothing: this parser resumes it for the
+    "back to the assistant" and "leave a contact" buttons (or when no ticket is open any more)
+    and tells a waiting resident their place in the queue, as the web chat's gateway does.
+    """
 
     def __init__(
-        self, page_access_token: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self,
+        page_access_token: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        agent: Agent | None = None,
+        desk: HandoffDesk | None = None,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = graph_client(page_access_token)
+        self.agent = agent
+        self.desk = desk
+        self.messages = Messages.load()
 
     async def handle(self, payload: dict, metadata: dict[str, Any] | None) -> None:
         for entry in payload.get("entry") or []:
@@ -92,11 +117,23 @@ class _Messenger(Messenger):
         out_channel = FormattedMessengerBot(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
+        open_ticket = self.desk is not None and self.desk.has_open_ticket(sender_id)
+        control = control_intent(text) if open_ticket else None
+        if self.agent is not None and (control or not open_ticket):
+            await resume_if_paused(self.agent, sender_id)
         message = UserMessage(
-            text, out_channel, sender_id, input_channel="facebook", metadata=metadata
+            f"/{control}" if control else text,  # typed or tapped: the button's intent
+            out_channel,
+            sender_id,
+            input_channel="facebook",
+            metadata=metadata,
         )
         try:
             await self.on_new_message(message)
+            waiting = self.desk.waiting_reply(sender_id) if open_ticket and self.desk else None
+            if waiting and not control:
+                rendered = self.messages.render(waiting)
+                await out_channel.send_text_with_buttons(sender_id, rendered.text, rendered.buttons)
         finally:
             await out_channel.send_action(sender_id, sender_action="typing_off")
 
@@ -131,11 +168,19 @@ class MessengerInput(FacebookInput):
                 self.fb_secret, request.body, request.headers
             ):
                 return response.text("invalid signature", status=403)
-            messenger = _Messenger(self.fb_access_token, on_new_message)
+            messenger = _Messenger(
+                self.fb_access_token, on_new_message, request.app.ctx.agent, self._desk()
+            )
             await messenger.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 
         return webhook
+
+    def _desk(self) -> HandoffDesk:
+        """The console's database, opened on the first message (not when Rasa starts)."""
+        if getattr(self, "_handoff_desk", None) is None:
+            self._handoff_desk = HandoffDesk.from_env()
+        return self._handoff_desk
 
     def get_output_channel(self) -> OutputChannel:
         return FormattedMessengerBot(graph_client(self.fb_access_token))

@@ -94,5 +94,31 @@ class RasaClient:
                 said.append({"role": "user", "text": str(shown), "buttons": []})
             elif event.get("event") == "bot" and (event.get("text") or event.get("data")):
                 data = event.get("data") or {}
-                said.append({"role": "bot", **bot_message({**data, "text": event.get("text")})})
+                message = {"role": "bot", **bot_message({**data, "text": event.get("text")})}
+                author = (event.get("metadata") or {}).get("author")
+                said.append({**message, "author": str(author)} if author else message)
         return said
+
+    async def append_events(
+        self, sender: str, events: list[dict[str, Any]], deliver: bool = False
+    ) -> None:
+        """Record events in a conversation (Rasa's own `pause`, `resume`, `bot` events).
+
+        With `deliver`, Rasa also sends the bot messages through the conversation's latest input
+        channel (Messenger's Send API); the web chat's messages the gateway delivers itself.
+        """
+        params = {"token": self._token}
+        if deliver:
+            params |= {"output_channel": "latest", "execute_side_effects": "true"}
+        await self._json(
+            "POST", f"/conversations/{sender}/tracker/events", params=params, json=events
+        )
+
+    async def paused(self, sender: str) -> bool:
+        """Whether Rasa has paused the conversation (a worker has it, or should have)."""
+        tracker = await self._json(
+            "GET",
+            f"/conversations/{sender}/tracker",
+            params={"token": self._token, "include_events": "NONE"},
+        )
+        return bool((tracker or {}).get("paused"))

@@ -34,12 +34,11 @@ from bot.review.tracker import EVENTS, has_events, to_datetime, tracker_engine
 from bot.storage import audit
 from bot.storage.db import Database
 from bot.storage.models import (
-    AuditEntry,
     ReviewConversation,
     ReviewFlag,
     ReviewSync,
-    Staff,
     Ticket,
+    TicketStatus,
     utcnow,
 )
 
@@ -171,12 +170,24 @@ class Page:
     next_cursor: str | None
 
 
+# Rasa's own handoff events, as the transcript names them.
+PAUSE_EVENTS = {
+    "pause": "Asystent wstrzymany (rozmowa u pracownika)",
+    "resume": "Asystent wznowiony",
+}
+ENDINGS = {
+    TicketStatus.closed: "Zgłoszenie zamknięte",
+    TicketStatus.returned: "Rozmowa oddana asystentowi",
+    TicketStatus.cancelled: "Mieszkaniec wrócił do asystenta",
+}
+
+
 @dataclass
 class TranscriptItem:
     """One line of a transcript: a message, a bot action or a handoff event."""
 
     at: datetime
-    kind: str  # user | bot | action | handoff | session
+    kind: str  # user | bot | worker | action | handoff | session
     text: str = ""
     event_id: int | None = None
     intent: str | None = None
@@ -471,9 +482,15 @@ class ConversationIndex:
                     )
                 )
             elif row.type_name == "bot":
-                items.append(
-                    TranscriptItem(at, "bot", shown(str(_load(row.data).get("text") or "")))
-                )
+                event = _load(row.data)
+                author = (event.get("metadata") or {}).get("author")
+                text = shown(str(event.get("text") or ""))
+                if author:  # a social worker's message, recorded by the console
+                    items.append(TranscriptItem(at, "worker", f"{author}: {text}"))
+                else:
+                    items.append(TranscriptItem(at, "bot", text))
+            elif row.type_name in PAUSE_EVENTS:
+                items.append(TranscriptItem(at, "handoff", PAUSE_EVENTS[row.type_name]))
             elif row.type_name == "action" and row.action_name not in HIDDEN_ACTIONS:
                 trouble = row.action_name in FALLBACK_ACTIONS
                 items.append(TranscriptItem(at, "action", str(row.action_name), trouble=trouble))
@@ -483,8 +500,7 @@ class ConversationIndex:
         return Transcript(conversation_id, channel, items, bool(summary and summary.reviewed_at))
 
     def _handoff_items(self, session: Any, conversation_id: str) -> list[TranscriptItem]:
-        """The handoff from the console's tables; a worker's reply text is not stored anywhere,
-        so the transcript says who replied and when."""
+        """The handoff from the console's tables (the workers' messages are in the tracker)."""
         items: list[TranscriptItem] = []
         tickets = list(
             session.scalars(select(Ticket).where(Ticket.conversation_id == conversation_id))
@@ -503,17 +519,7 @@ class ConversationIndex:
                     TranscriptItem(ticket.claimed_at, "handoff", f"Rozmowę przejął(-ęła): {who}")
                 )
             if ticket.closed_at:
-                items.append(TranscriptItem(ticket.closed_at, "handoff", "Zgłoszenie zamknięte"))
-        if tickets:
-            targets = [f"ticket:{t.id}" for t in tickets]
-            replies = session.execute(
-                select(AuditEntry.at, Staff.first_name)
-                .join(Staff, Staff.id == AuditEntry.actor_id, isouter=True)
-                .where(AuditEntry.action == "ticket.replied", AuditEntry.target.in_(targets))
-            ).all()
-            for at, name in replies:
-                text = f"Odpowiedź pracownika ({name or 'pracownik'}; treść nie jest zapisywana)"
-                items.append(TranscriptItem(at, "handoff", text))
+                items.append(TranscriptItem(ticket.closed_at, "handoff", ENDINGS[ticket.status]))
         return items
 
     def mark_reviewed(self, conversation_id: str, actor_id: int, reviewed: bool) -> bool:

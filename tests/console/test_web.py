@@ -27,6 +27,13 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     application = create_app(Settings(rasa_url=closed_port_url()))
+    # Rasa's events API, recorded: the real one is exercised in tests/e2e/test_handoff.py.
+    application.state.rasa_events = []
+
+    async def append_events(sender: str, events: list[dict], deliver: bool = False) -> None:
+        application.state.rasa_events.append((sender, events, deliver))
+
+    application.state.chat.rasa.append_events = append_events
     console = application.state.console
     for login, role in (("ania", Role.worker), ("basia", Role.worker), ("szef", Role.admin)):
         console.accounts.create(login, login.capitalize(), role, PASSWORD, actor=None)
@@ -202,35 +209,78 @@ def test_two_workers_claim_the_same_ticket_one_wins_the_other_is_told(app, clien
     assert [(t["status"], t["claimed_by_name"]) for t in queue] == [("claimed", "Ania")]
 
 
-def test_reply_reaches_an_open_chat_and_the_worker_is_told_when_none_is(app, client_for) -> None:
+def test_claim_reply_and_give_back_are_recorded_in_rasa_and_reach_the_chat(app, client_for) -> None:
     ticket = app.state.console.tickets.open(SESSION, "web", "Pomoc")
     ania, token = logged_in(client_for, "ania")
-    ania.post(f"/console/tickets/{ticket.id}/claim", data={"csrf_token": token})
-
-    closed = ania.post(
-        f"/console/tickets/{ticket.id}/reply", data={"text": "Dzień dobry", "csrf_token": token}
-    )
-    assert closed.status_code == 409
-    assert "nie ma teraz otwartego czatu" in closed.text and "Dzień dobry" in closed.text
-
     resident = client_for()
     with resident.websocket_connect(f"/ws/{SESSION}") as socket:
         assert socket.receive_json()["type"] == "history"
+        ania.post(f"/console/tickets/{ticket.id}/claim", data={"csrf_token": token})
+        joined = socket.receive_json()
         sent = ania.post(
             f"/console/tickets/{ticket.id}/reply",
             data={"text": "Dzień dobry, tu Ania z MOPS.", "csrf_token": token},
         )
         assert "Wiadomość została wysłana." in sent.text
-        frame = socket.receive_json()
-    assert (frame["type"], frame["text"], frame["author"]) == (
+        reply = socket.receive_json()
+        ania.post(f"/console/tickets/{ticket.id}/give-back", data={"csrf_token": token})
+        ended = socket.receive_json()
+    assert "Do rozmowy dołączył(a) Ania" in joined["text"] and "author" not in joined
+    assert (reply["type"], reply["text"], reply["author"]) == (
         "message",
         "Dzień dobry, tu Ania z MOPS.",
         "Ania",
     )
+    assert "Znów odpowiada asystent" in ended["text"]
     assert "Ania (pracownik):" in sent.text  # the transcript shows the reply
+
+    # Rasa's tracker gets the same, as `bot` events; the give-back also resumes the bot
+    events = [(sender, [e["event"] for e in batch], deliver) for sender, batch, deliver in
+              app.state.rasa_events]  # fmt: skip
+    assert events[0] == (SESSION, ["bot"], False)  # the web chat is delivered by the gateway
+    assert app.state.rasa_events[1][1][0]["metadata"] == {"author": "Ania"}
+    assert events[2][1][0] == "resume" and events[2][1][-1] == "bot"
+    assert {"handoff_ticket", "handoff_description"} <= {
+        e["name"] for e in app.state.rasa_events[2][1] if e["event"] == "slot"
+    }
     with app.state.console.db.sessions() as session:
         replies = session.scalars(select(AuditEntry).where(AuditEntry.action == "ticket.replied"))
         assert [e.target for e in replies] == [f"ticket:{ticket.id}"]
+
+
+def test_a_messenger_reply_is_delivered_by_rasa_with_the_workers_name(app, client_for) -> None:
+    ticket = app.state.console.tickets.open("1234567890", "facebook", "Pomoc")
+    ania, token = logged_in(client_for, "ania")
+    ania.post(f"/console/tickets/{ticket.id}/claim", data={"csrf_token": token})
+    ania.post(
+        f"/console/tickets/{ticket.id}/reply", data={"text": "Dzień dobry!", "csrf_token": token}
+    )
+    sender, (event,), deliver = app.state.rasa_events[-1]
+    assert (sender, event["text"], deliver) == ("1234567890", "Ania (MOPS): Dzień dobry!", True)
+
+
+def test_when_rasa_is_down_the_worker_is_told_and_keeps_the_draft(app, client_for) -> None:
+    ticket = app.state.console.tickets.open(SESSION, "web", "Pomoc")
+    ania, token = logged_in(client_for, "ania")
+    ania.post(f"/console/tickets/{ticket.id}/claim", data={"csrf_token": token})
+    del app.state.chat.rasa.append_events  # back to the real client: nothing listens
+    page = ania.post(
+        f"/console/tickets/{ticket.id}/reply", data={"text": "Czy jest Pani?", "csrf_token": token}
+    )
+    assert page.status_code == 409
+    assert "asystent (Rasa) teraz nie odpowiada" in page.text and "Czy jest Pani?" in page.text
+
+
+def test_the_ticket_page_follows_the_conversation_as_json(app, client_for) -> None:
+    app.state.hub.seed(SESSION, [{"role": "user", "text": "<b>Halo</b>", "buttons": []}])
+    ticket = app.state.console.tickets.open(SESSION, "web", "Pomoc")
+    ania, _ = logged_in(client_for, "ania")
+    data = ania.get(f"/console/api/tickets/{ticket.id}").json()
+    assert data["status_text"] == "czeka"
+    assert data["transcript"] == [{"role": "user", "text": "<b>Halo</b>", "author": None}]
+    app.state.console.tickets.cancel(SESSION)
+    assert ania.get(f"/console/api/tickets/{ticket.id}").json()["status"] == "cancelled"
+    assert client_for().get(f"/console/api/tickets/{ticket.id}").status_code == 401
 
 
 def test_residents_html_is_shown_escaped_in_the_ticket_page(app, client_for) -> None:

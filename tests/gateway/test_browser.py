@@ -9,54 +9,21 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.storage import Database
+from tests.browser import TIMEOUT_MS, browser_fixture, expect_text
 from tests.conftest import ARTIFACTS, ROOT
+from tests.staff_client import Worker, ensure_workers
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / "var/node/node_modules/axe-core/axe.min.js"))
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = ARTIFACTS / "gateway"
-TIMEOUT_MS = 30_000
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} missing: `make browser` installs it"
-    if not AXE_JS.exists():
-        return f"{AXE_JS} missing: `make axe` installs it"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
+browser = browser_fixture(SHOTS, (AXE_JS, "`make axe` installs it"))
 
 
 def chat(page):
@@ -66,12 +33,6 @@ def chat(page):
         "input": page.get_by_label("Wiadomość", exact=True),
         "launcher": page.get_by_role("button", name="Czat z asystentem"),
     }
-
-
-def expect_text(locator, text: str) -> None:
-    from playwright.sync_api import expect
-
-    expect(locator).to_contain_text(text, timeout=TIMEOUT_MS)
 
 
 def serious_axe_violations(page) -> list[str]:
@@ -217,4 +178,41 @@ def test_usable_on_a_phone_and_at_200_percent_zoom(
     scroll_width = page.evaluate("document.querySelector('.mops-chat__panel').scrollWidth")
     assert scroll_width <= viewport["width"]  # no sideways scrolling inside the chat
     page.screenshot(path=SHOTS / f"08-{name}.png")
+    context.close()
+
+
+def test_a_workers_reply_appears_in_the_widget_with_their_name(browser, gateway_url: str) -> None:
+    db = Database(os.environ["CONSOLE_DATABASE_URL"])
+    ensure_workers(db, "ania")
+    db.dispose()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="pl-PL")
+    page = context.new_page()
+    page.goto(gateway_url)
+    widget = chat(page)
+    widget["launcher"].click()
+    widget["input"].fill("chcę rozmawiać z pracownikiem")
+    widget["input"].press("Enter")
+    page.get_by_role("button", name="Tak, proszę").click()
+    expect_text(widget["log"], "w jednym zdaniu")
+    widget["input"].fill("Nie dostałam zasiłku za ten miesiąc")
+    widget["input"].press("Enter")
+    expect_text(widget["log"], "Miejsce w kolejce")
+    page.screenshot(path=SHOTS / "08-handoff-queued.png")
+
+    ania = Worker(gateway_url, "ania")
+    session = json.loads(
+        page.evaluate("Object.entries(localStorage).find(([k]) => k.startsWith('mops-chat:'))[1]")
+    )["session"]
+    ticket = next(t for t in ania.queue() if t["conversation_id"] == session)
+    ania.act(ticket["id"], "claim")
+    ania.act(ticket["id"], "reply", text="Dzień dobry, tu Ania. Już sprawdzam.")
+    worker = widget["log"].locator(".mops-chat__msg--worker").last
+    expect_text(worker, "Dzień dobry, tu Ania. Już sprawdzam.")
+    expect_text(worker.locator(".mops-chat__author"), "Ania, pracownik MOPS")
+    page.screenshot(path=SHOTS / "09-worker-reply.png")
+    violations = serious_axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+    ania.act(ticket["id"], "give-back")
+    expect_text(widget["log"], "Znów odpowiada asystent")
     context.close()

@@ -2,80 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from tests.conftest import FAKE_GRAPH_PORT, RasaStack
+from tests.conftest import RasaStack
+from tests.fake_graph import calls_to, event, messages_to, signed, webhook
 
 pytestmark = pytest.mark.slow
-
-
-class FakeGraph(ThreadingHTTPServer):
-    """Records every Send API call of the Rasa process."""
-
-    calls: list[dict]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeGraph
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.calls.append({"path": self.path, **json.loads(body or b"{}")})
-        answer = json.dumps({"recipient_id": "x", "message_id": "mid.1"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def graph() -> Iterator[FakeGraph]:
-    server = FakeGraph(("127.0.0.1", FAKE_GRAPH_PORT), _Handler)
-    server.calls = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-
-
-def webhook(stack: RasaStack) -> str:
-    return f"{stack.rasa_url}/webhooks/facebook/webhook"
-
-
-def event(sender: str, message: dict) -> bytes:
-    """A webhook call as Meta sends it for one message."""
-    entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": 1, **message}
-    body = {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [entry]}]}
-    return json.dumps(body, ensure_ascii=False).encode()
-
-
-def signed(body: bytes, secret: str | None = None) -> dict[str, str]:
-    secret = secret or os.environ["FACEBOOK_APP_SECRET"]
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
-
-
-def calls_to(graph: FakeGraph, sender: str) -> list[dict]:
-    return [c for c in graph.calls if c.get("recipient", {}).get("id") == sender]
-
-
-def messages_to(graph: FakeGraph, sender: str) -> list[dict]:
-    return [c["message"] for c in calls_to(graph, sender) if "message" in c]
 
 
 def test_verification_handshake(rasa_stack: RasaStack) -> None:

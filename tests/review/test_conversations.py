@@ -3,10 +3,12 @@ incremental sync, masking."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from bot.handoff import TicketService
 from bot.review.conversations import ConversationIndex, Filters
+from bot.review.tracker import EVENTS
 from tests.review.conftest import NOW, Turn, add_conversation
 from tests.review.test_masking import GOOD_PESEL
 
@@ -127,9 +129,13 @@ def test_transcript_masks_unless_unmasked(index: ConversationIndex) -> None:
 
 def test_transcript_shows_handoff_events(index: ConversationIndex) -> None:
     build(index)
-    TicketService(index.db).open("fb-zasilek", "facebook", "zasiłek")
+    ticket = TicketService(index.db).open("fb-zasilek", "facebook", "zasiłek")
+    TicketService(index.db).cancel("fb-zasilek")
     texts = [i.text for i in index.transcript("fb-zasilek").items if i.kind == "handoff"]
-    assert texts and texts[0].startswith("Przekazano pracownikowi")
+    assert texts == [
+        f"Przekazano pracownikowi (zgłoszenie #{ticket.id})",
+        "Mieszkaniec wrócił do asystenta",
+    ]
 
 
 def test_empty_or_missing_tracker_store(db, tmp_path) -> None:
@@ -143,3 +149,27 @@ def test_empty_or_missing_tracker_store(db, tmp_path) -> None:
         "from": "2026-01-02",
         "trouble": "1",
     }
+
+
+def test_workers_messages_and_rasas_pause_and_resume_are_in_the_transcript(
+    index: ConversationIndex,
+) -> None:
+    add_conversation(index.tracker, "web-handoff", NOW - timedelta(hours=1), [Turn("Dzień dobry")])
+    later = (NOW - timedelta(minutes=30)).timestamp()
+    events = [
+        ("pause", {}),
+        ("bot", {"text": "Proszę dzwonić pod 600 100 200", "metadata": {"author": "Ania"}}),
+        ("resume", {}),
+    ]
+    with index.tracker.begin() as connection:
+        for offset, (kind, data) in enumerate(events):
+            body = {"event": kind, "timestamp": later + offset, **data}
+            row = {"sender_id": "web-handoff", "type_name": kind, "timestamp": later + offset,
+                   "intent_name": None, "action_name": None, "data": json.dumps(body)}  # fmt: skip
+            connection.execute(EVENTS.insert(), [row])
+    items = [(i.kind, i.text) for i in index.transcript("web-handoff").items][-3:]
+    assert items == [
+        ("handoff", "Asystent wstrzymany (rozmowa u pracownika)"),
+        ("worker", "Ania: Proszę dzwonić pod [telefon]"),
+        ("handoff", "Asystent wznowiony"),
+    ]

@@ -37,15 +37,5 @@
     if (callbacks) callbacks.textContent = String(data.new_callbacks);
   }
 
-  function poll() {
-    fetch(table.dataset.source, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (response.status === 401) { window.location.href = "/console/login"; return null; }
-        return response.ok ? response.json() : null;
-      })
-      .then(function (data) { if (data) draw(data); })
-      .catch(function () { /* offline for a moment: try again at the next tick */ })
-      .finally(function () { window.setTimeout(poll, seconds * 1000); });
-  }
-  window.setTimeout(poll, seconds * 1000);
+  window.mopsConsolePoll(table.dataset.source, seconds, draw);
 })();

@@ -182,8 +182,15 @@
 
   function render(message) {
     var mine = message.role === "user";
-    var item = el("div", { class: "mops-chat__msg mops-chat__msg--" + (mine ? "user" : "bot") });
-    item.appendChild(el("span", { class: "mops-chat__sr" }, mine ? "Ty: " : "Asystent: "));
+    var worker = !mine && message.author;
+    var kind = mine ? "user" : worker ? "bot mops-chat__msg--worker" : "bot";
+    var item = el("div", { class: "mops-chat__msg mops-chat__msg--" + kind });
+    if (worker) {
+      /* a person from MOPS answers: their first name, visible to everyone */
+      item.appendChild(el("span", { class: "mops-chat__author" }, message.author + ", pracownik MOPS"));
+    } else {
+      item.appendChild(el("span", { class: "mops-chat__sr" }, mine ? "Ty: " : "Asystent: "));
+    }
     var body = el("p", { class: "mops-chat__text" });
     appendText(body, message.text || "");
     item.appendChild(body);

@@ -1,0 +1,81 @@
+"""Messenger in tests: a local fake of the Graph (Send) API and signed webhook calls."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+
+import requests
+
+if TYPE_CHECKING:  # conftest imports this module
+    from tests.conftest import RasaStack
+
+
+class FakeGraph(ThreadingHTTPServer):
+    """Records every Send API call of the Rasa process."""
+
+    calls: list[dict]
+
+
+class GraphHandler(BaseHTTPRequestHandler):
+    server: FakeGraph
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.calls.append({"path": self.path, **json.loads(body or b"{}")})
+        answer = json.dumps({"recipient_id": "x", "message_id": "mid.1"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def webhook(stack: RasaStack) -> str:
+    return f"{stack.rasa_url}/webhooks/facebook/webhook"
+
+
+def event(sender: str, message: dict) -> bytes:
+    """A webhook call as Meta sends it for one message."""
+    entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": 1, **message}
+    body = {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [entry]}]}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def signed(body: bytes, secret: str | None = None) -> dict[str, str]:
+    secret = secret or os.environ["FACEBOOK_APP_SECRET"]
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
+
+
+def calls_to(graph: FakeGraph, sender: str) -> list[dict]:
+    return [c for c in graph.calls if c.get("recipient", {}).get("id") == sender]
+
+
+def messages_to(graph: FakeGraph, sender: str) -> list[dict]:
+    return [c["message"] for c in calls_to(graph, sender) if "message" in c]
+
+
+def post(stack: RasaStack, sender: str, text: str, payload: str | None = None) -> None:
+    """The resident writes (or taps a quick reply with `payload`) in Messenger."""
+    message: dict = {"mid": f"m-{text[:10]}", "text": text}
+    if payload:
+        message["quick_reply"] = {"payload": payload}
+    body = event(sender, {"message": message})
+    response = requests.post(webhook(stack), data=body, headers=signed(body), timeout=60)
+    response.raise_for_status()
+
+
+def said_to(graph: FakeGraph, sender: str) -> list[str]:
+    """The texts sent to a resident: plain messages and button templates alike."""
+    return [
+        m.get("text") or ((m.get("attachment") or {}).get("payload") or {}).get("text") or ""
+        for m in messages_to(graph, sender)
+    ]
