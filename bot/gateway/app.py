@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections.abc import AsyncIterator
@@ -28,6 +29,8 @@ from bot.gateway.rasa_client import RasaClient
 from bot.gateway.sessions import SESSION_ID, SessionHub, new_session_id
 from bot.gateway.websocket import serve_websocket
 from bot.handoff.desk import HandoffDesk
+from bot.review.conversations import ReviewSettings
+from bot.review.schedule import retention_time, run_daily
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -74,7 +77,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        at = retention_time()  # the daily deletion of old conversations (RODO), in-process
+        review = ReviewSettings.from_env()
+        job = asyncio.create_task(run_daily(app.state.console.db, review, at)) if at else None
         yield
+        if job:
+            job.cancel()
         await rasa.close()
 
     app = FastAPI(title="MOPS Kraków – bramka czatu", lifespan=lifespan, docs_url=None)

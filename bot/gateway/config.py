@@ -45,7 +45,7 @@ class Settings:
     cors_origins: tuple[str, ...] = DEFAULT_ORIGINS
     history_limit: int = 200
     max_sessions: int = 10_000
-    retention_days: int = 30
+    retention_days: int = 90  # what the privacy note says: REVIEW_RETENTION_DAYS, the real one
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -71,5 +71,5 @@ class Settings:
             ),
             history_limit=int(get("GATEWAY_HISTORY_LIMIT", default.history_limit)),
             max_sessions=int(get("GATEWAY_MAX_SESSIONS", default.max_sessions)),
-            retention_days=int(get("GATEWAY_RETENTION_DAYS", default.retention_days)),
+            retention_days=int(get("REVIEW_RETENTION_DAYS", default.retention_days)),
         )

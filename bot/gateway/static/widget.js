@@ -31,7 +31,7 @@
   var reconnectDelay = 1000;
   var reconnectTimer = null;
   var wasConnected = false;
-  var config = { max_message_chars: 1000, retention_days: 30, information_point: null };
+  var config = { max_message_chars: 1000, retention_days: 90, information_point: null };
 
   function loadState() {
     try {
