@@ -15,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from bot.console.config import ConsoleSettings
 from bot.console.delivery import ChatDelivery
 from bot.console.web import PREFIX, Console, Denied, LoginRequired, build_router, render
-from bot.review.web import build_review_router
 from bot.storage import Database, upgrade
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -24,6 +23,8 @@ _migrated: set[str] = set()  # one migration per database per process, however m
 
 def mount_console(app: FastAPI, settings: ConsoleSettings | None = None) -> Console:
     """Mount the console into the gateway app (needs `app.state.hub` and `app.state.chat`)."""
+    from bot.review.web import build_review_router  # review builds on the console's web module
+
     settings = settings or ConsoleSettings.from_env()
     if settings.database_url not in _migrated:
         upgrade(settings.database_url)

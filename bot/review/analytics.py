@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.address.districts import DISTRICTS
+from bot.console.formatting import topic_title
 from bot.review.conversations import CHANNELS, WARSAW, Filters, _utc_midnight
 from bot.storage.db import Database
 from bot.storage.models import ReviewConversation, Ticket
@@ -34,6 +36,41 @@ WAIT_BUCKETS = [  # (upper bound in seconds, label)
     (60 * 60, "15–60 min"),
     (None, "ponad godzinę"),
 ]
+# Polish titles of the intents data/topics.yml has no title for (it names only the topics the
+# assistant offers as buttons); tests/review/test_analytics.py checks every intent in domain.yml.
+INTENT_TITLES = {
+    "greet": "Powitanie",
+    "goodbye": "Pożegnanie",
+    "thank": "Podziękowanie",
+    "affirm": "Tak",
+    "deny": "Nie",
+    "bot_challenge": "Czy to bot?",
+    "nlu_fallback": "Niezrozumiane",
+    "out_of_scope": "Poza zakresem",
+    "inform_address": "Podanie adresu",
+    "inform_district": "Podanie dzielnicy",
+    "decline_address": "Odmowa podania adresu",
+    "outside_krakow": "Spoza Krakowa",
+    "crisis_violence": "Kryzys: przemoc",
+    "crisis_suicide": "Kryzys: myśli samobójcze",
+    "crisis_danger": "Kryzys: zagrożenie",
+    "crisis_basic_needs": "Kryzys: podstawowe potrzeby",
+    "cancel_handoff": "Rezygnacja z pracownika",
+    "leave_contact": "Prośba o kontakt zwrotny",
+    "own_case": "Moja sprawa w MOPS",
+    # retrieval intents as the tracker stores them, without the sub-intent
+    "pora": "„Pora na aktywność”",
+    "cogito": "Projekt COGITO",
+    "support": "Formy wsparcia",
+}
+
+
+def intent_title(name: str) -> str:
+    """The Polish title staff see for an intent („Powitanie” for greet): the assistant's own
+    topic title (data/topics.yml, also "support/therapy") first, then INTENT_TITLES; an unknown
+    intent as it is."""
+    title = topic_title(name)
+    return title if title != name else INTENT_TITLES.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -248,6 +285,14 @@ class Bar:
     value: float
     href: str
     note: str = ""
+    code: str = ""  # the raw name behind a Polish label (an intent), shown beside it
+
+    @property
+    def named(self) -> str:
+        """The label with its raw name, for the chart's text alternatives."""
+        return (
+            f"{self.label} ({self.code})" if self.code and self.code != self.label else self.label
+        )
 
 
 @dataclass(frozen=True)
@@ -274,11 +319,15 @@ class Chart:
     href: str
     unit: str = ""  # "%" for rates
     value_header: str = "liczba rozmów"
+    label_header: str = ""  # the table's first column ("dzień" for columns)
     shapes: list[Shape] = field(default_factory=list)
     width: int = 720
+    left: int = 56  # columns: room on the left for the axis labels („100,0 %”)
     height: int = 220
 
     def __post_init__(self) -> None:
+        if self.kind == "columns" and not self.label_header:
+            self.label_header = "dzień"
         self.shapes = self._columns() if self.kind == "columns" else self._bars()
 
     @property
@@ -295,12 +344,12 @@ class Chart:
 
     def _columns(self) -> list[Shape]:
         plot = self.height - 40  # room for the day labels below
-        step = (self.width - 40) / max(len(self.bars), 1)
+        step = (self.width - self.left - 10) / max(len(self.bars), 1)
         every = max(1, math.ceil(len(self.bars) / 12))
         shapes = []
         for n, bar in enumerate(self.bars):
             height = plot * bar.value / self.top
-            x = 30 + n * step
+            x = self.left + n * step
             shapes.append(
                 Shape(bar, x, 10 + plot - height, max(step - 2, 1), height, n % every == 0)
             )
@@ -384,14 +433,19 @@ def charts(data: Analytics) -> list[Chart]:
                 for c, n in data.channels
             ],
             list_url(base),
+            label_header="kanał",
         ),
         Chart(
             "intents",
             "Najczęstsze intencje",
             f"{TOP_INTENTS} intencji występujących w największej liczbie rozmów.",
             "bars",
-            [Bar(i, n, list_url(replace(base, intent=i))) for i, n in data.intents],
+            [
+                Bar(intent_title(i), n, list_url(replace(base, intent=i)), code=i)
+                for i, n in data.intents
+            ],
             list_url(base),
+            label_header="intencja",
         ),
         daily_rate("trouble", "Odsetek rozmów z fallbackiem lub niską pewnością"),
         daily_rate("handed", "Odsetek rozmów przekazanych pracownikowi"),
@@ -405,16 +459,26 @@ def charts(data: Analytics) -> list[Chart]:
             wait_bars,
             list_url(replace(base, handed=True)),
             value_header="liczba zgłoszeń",
+            label_header="czas oczekiwania",
         ),
         Chart(
             "districts",
             "Wyszukania placówki według dzielnicy",
             "Rozmowy, w których ustalono dzielnicę mieszkańca.",
             "bars",
-            [Bar(d, n, list_url(replace(base, district=True))) for d, n in data.districts],
+            [
+                Bar(_district_title(d), n, list_url(replace(base, district_is=d)))
+                for d, n in data.districts
+            ],
             list_url(replace(base, district=True)),
+            label_header="dzielnica",
         ),
     ]
+
+
+def _district_title(key: str) -> str:
+    """ "XIII Podgórze" for the Roman numeral the branch finder stores; anything else as it is."""
+    return f"{key} {DISTRICTS[key]}" if key in DISTRICTS else key
 
 
 def _shown_rate(part: int, whole: int) -> str:

@@ -3,7 +3,9 @@
 The router is included into the console's router (`bot.console.mount_console`), so the console's
 guard (login for every route, CSRF on every POST) covers every route here without repeating it.
 Workers and supervisors see masked text; only a supervisor unmasks or deletes a conversation.
-Every view, unmasking, export and deletion writes an audit entry (never a message's text).
+Any staff member tags a conversation, removes a tag or writes a note; a note is deleted by its
+author or a supervisor. Every view, unmasking, export, deletion, tag and note writes an audit
+entry (never a message's, tag's or note's text).
 """
 
 from __future__ import annotations
@@ -11,20 +13,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from bot.address.districts import DISTRICTS
 from bot.console.web import Console, Denied, redirect, render, require, staff_of
 from bot.review import analytics
 from bot.review.conversations import (
     CHANNELS,
+    NOTE_CHARS,
+    TAG_CHARS,
     ConversationIndex,
     ConversationRow,
     Filters,
+    ReviewError,
     ReviewSettings,
     target_of,
 )
@@ -40,6 +48,11 @@ DONE = {
     "unreviewed": "Zdjęto oznaczenie „przejrzana”.",
     "flagged": "Wiadomość została oznaczona jako źle zrozumiana.",
     "deleted": "Rozmowa została usunięta.",
+    "tagged": "Dodano etykietę.",
+    "tag_exists": "Rozmowa ma już tę etykietę.",
+    "untagged": "Usunięto etykietę.",
+    "noted": "Dodano notatkę.",
+    "note_deleted": "Usunięto notatkę.",
 }
 CSV_COLUMNS = [
     ("conversation_id", "rozmowa"),
@@ -53,7 +66,9 @@ CSV_COLUMNS = [
     ("district", "dzielnica"),
     ("handed_over", "przekazana"),
     ("reviewed", "przejrzana"),
+    ("tags", "etykiety"),
     ("preview", "pierwsza wiadomość"),
+    ("notes_text", "notatki"),
 ]
 
 
@@ -73,6 +88,11 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         text = "tak" if value else "nie"
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def page_of(conversation_id: str) -> str:
+    """The transcript page's path (below /console): a sender id may hold any character."""
+    return f"/review/c/{quote(conversation_id, safe='')}"
 
 
 def csv_of(rows: list[ConversationRow]) -> str:
@@ -109,6 +129,9 @@ def build_review_router(console: Console, settings: ReviewSettings | None = None
             query=query,
             channels=CHANNELS,
             intents=intents,
+            districts=DISTRICTS,
+            known_tags=index.known_tags(),
+            tag_chars=TAG_CHARS,
             done=DONE.get(request.query_params.get("done", "")),
         )
 
@@ -152,23 +175,39 @@ def build_review_router(console: Console, settings: ReviewSettings | None = None
         )
 
     def conversation_page(
-        request: Request, conversation_id: str, unmasked: bool = False
+        request: Request,
+        conversation_id: str,
+        unmasked: bool = False,
+        status: int = 200,
+        **form: str,
     ) -> Response:
+        """The transcript page; `form` keeps what was typed when a tag or note was refused."""
         transcript = index.transcript(conversation_id, unmasked=unmasked)
         if transcript is None:
             raise Denied(404, "Nie ma takiej rozmowy (mogła zostać usunięta).")
         record(
             request, "review.unmasked" if unmasked else "review.viewed", target_of(conversation_id)
         )
+        me = staff_of(request)
         return render(
             request,
             "review_conversation.html",
+            status,
             transcript=transcript,
             unmasked=unmasked,
             intents=intents,
-            may_supervise=staff_of(request).actor.supervises,
+            me=me.id,
+            may_supervise=me.actor.supervises,
+            tag_chars=TAG_CHARS,
+            note_chars=NOTE_CHARS,
             done=DONE.get(request.query_params.get("done", "")),
+            **form,
         )
+
+    def known(conversation_id: str) -> None:
+        """Tags and notes only on a conversation the tracker store holds."""
+        if not index.exists(conversation_id):
+            raise Denied(404, "Nie ma takiej rozmowy (mogła zostać usunięta).")
 
     @router.get("/c/{conversation_id}")
     def review_conversation(request: Request, conversation_id: str) -> Response:
@@ -192,7 +231,7 @@ def build_review_router(console: Console, settings: ReviewSettings | None = None
         if not index.mark_reviewed(conversation_id, staff_of(request).id, reviewed == "1"):
             raise Denied(404, "Nie ma takiej rozmowy.")
         done = "reviewed" if reviewed == "1" else "unreviewed"
-        return redirect(f"/review/c/{conversation_id}", done)
+        return redirect(page_of(conversation_id), done)
 
     @router.post("/c/{conversation_id}/flag")
     def review_flag(
@@ -219,7 +258,43 @@ def build_review_router(console: Console, settings: ReviewSettings | None = None
                 session.add(flag)
             flag.correct_intent, flag.flagged_by, flag.flagged_at = intent, me, utcnow()
             audit.record(session, me, "review.flagged", target_of(conversation_id))
-        return redirect(f"/review/c/{conversation_id}", "flagged")
+        return redirect(page_of(conversation_id), "flagged")
+
+    @router.post("/c/{conversation_id}/tags")
+    def review_tag(request: Request, conversation_id: str, tag: str = Form("")) -> Response:
+        known(conversation_id)
+        try:
+            added = index.add_tag(conversation_id, tag, staff_of(request).id)
+        except ReviewError as error:
+            return conversation_page(
+                request, conversation_id, status=error.status, error=error.message, tag_draft=tag
+            )
+        return redirect(page_of(conversation_id), "tagged" if added else "tag_exists")
+
+    @router.post("/c/{conversation_id}/tags/remove")
+    def review_untag(request: Request, conversation_id: str, tag: str = Form("")) -> Response:
+        if not index.remove_tag(conversation_id, tag, staff_of(request).id):
+            raise Denied(404, "Ta rozmowa nie ma takiej etykiety.")
+        return redirect(page_of(conversation_id), "untagged")
+
+    @router.post("/c/{conversation_id}/notes")
+    def review_note(request: Request, conversation_id: str, text: str = Form("")) -> Response:
+        known(conversation_id)
+        try:
+            index.add_note(conversation_id, text, staff_of(request).id)
+        except ReviewError as error:
+            return conversation_page(
+                request, conversation_id, status=error.status, error=error.message, note_draft=text
+            )
+        return redirect(page_of(conversation_id), "noted")
+
+    @router.post("/c/{conversation_id}/notes/{note_id}/delete")
+    def review_note_delete(request: Request, conversation_id: str, note_id: int) -> Response:
+        try:
+            index.delete_note(conversation_id, note_id, staff_of(request).actor)
+        except ReviewError as error:
+            raise Denied(error.status, error.message) from error
+        return redirect(page_of(conversation_id), "note_deleted")
 
     @router.get("/flags/nlu.yml")
     def review_nlu(request: Request) -> Response:
@@ -248,11 +323,16 @@ def build_review_router(console: Console, settings: ReviewSettings | None = None
     return router
 
 
+ENTITY_SYNTAX = re.compile(r"\](?=[\[({])")
+
+
 def nlu_yaml(flags: list[ReviewFlag], texts: dict[int, str]) -> str:
     """Rasa 3 NLU data: one block per intent, each example once, none empty."""
     examples: dict[str, list[str]] = {}
     for flag in flags:
-        text = " ".join(texts.get(flag.event_id, "").split())
+        # "[x](y)", "[x]{...}" and "[x][...]" are entity annotations to Rasa: a space after the
+        # bracket keeps what the resident wrote (a link, a masked "[telefon](komórka)") as text.
+        text = ENTITY_SYNTAX.sub("] ", " ".join(texts.get(flag.event_id, "").split()))
         if text and not text.startswith("/") and text not in examples.get(flag.correct_intent, []):
             examples.setdefault(flag.correct_intent, []).append(text)
     nlu = [

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from bot.gateway.app import create_app
 from bot.gateway.config import Settings
 from bot.storage.models import Role
-from tests.browser import TIMEOUT_MS, browser_fixture, expect_text
-from tests.conftest import ARTIFACTS, free_port
+from tests.browser import TIMEOUT_MS, browser_fixture, expect_text, served
+from tests.conftest import ARTIFACTS
 from tests.console.conftest import sqlite_url
 from tests.gateway.conftest import closed_port_url
 
@@ -66,27 +63,8 @@ def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServedC
     app.state.hub.seed(SESSION, [{"role": "user", "text": SAID, "buttons": []}])
     ticket = state.tickets.open(SESSION, "web", SUMMARY)
 
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="wsproto")
-    server = uvicorn.Server(config)  # ws as in bot/gateway/__main__.py (Rasa pins websockets)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).is_success:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the gateway did not start on {url}")
-        time.sleep(0.1)
-    try:
+    with served(app) as url:
         yield ServedConsole(url, app, ticket.id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class Watched:

@@ -9,21 +9,25 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.storage import Database
-from tests.browser import TIMEOUT_MS, browser_fixture, expect_text
-from tests.conftest import ARTIFACTS, ROOT
+from tests.browser import (
+    AXE_NEED,
+    TIMEOUT_MS,
+    browser_fixture,
+    expect_text,
+    serious_axe_violations,
+)
+from tests.conftest import ARTIFACTS
 from tests.staff_client import Worker, ensure_workers
 
 pytestmark = pytest.mark.slow
 
-AXE_JS = Path(os.environ.get("AXE_JS", ROOT / "var/node/node_modules/axe-core/axe.min.js"))
 SHOTS = ARTIFACTS / "gateway"
-browser = browser_fixture(SHOTS, (AXE_JS, "`make axe` installs it"))
+browser = browser_fixture(SHOTS, AXE_NEED)
 
 
 def chat(page):
@@ -33,19 +37,6 @@ def chat(page):
         "input": page.get_by_label("Wiadomość", exact=True),
         "launcher": page.get_by_role("button", name="Czat z asystentem"),
     }
-
-
-def serious_axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        " 'wcag21aa', 'best-practice']})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_resident_chats_clicks_reloads_and_survives_a_dropped_connection(

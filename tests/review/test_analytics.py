@@ -8,11 +8,13 @@ from datetime import date, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
-from bot.review.analytics import Analytics, charts, compute
+from bot.review.analytics import INTENT_TITLES, Analytics, charts, compute, intent_title
 from bot.review.conversations import ConversationIndex, Filters
 from bot.storage.models import Ticket, TicketStatus
+from tests.conftest import ROOT
 from tests.review.conftest import Turn, add_conversation
 from tests.review.test_web import app, audit_actions, browser  # noqa: F401  (fixtures)
 
@@ -23,11 +25,11 @@ FALLBACK = Turn("ile wynosi zasiłek celowy", "nlu_fallback", 0.3)
 # sender, start (UTC), channel, turns, district; November: Kraków is UTC+1
 SPECS = [
     ("a1", datetime(2026, 11, 20, 9), "rest", [GREET], None),
-    ("a2", datetime(2026, 11, 20, 10), "facebook", [ADDRESS], "Podgórze"),
+    ("a2", datetime(2026, 11, 20, 10), "facebook", [ADDRESS], "XIII"),
     ("a3", datetime(2026, 11, 20, 11), "rest", [FALLBACK], None),
-    ("b1", datetime(2026, 11, 21, 9), "rest", [GREET, ADDRESS], "Krowodrza"),
+    ("b1", datetime(2026, 11, 21, 9), "rest", [GREET, ADDRESS], "V"),
     ("b2", datetime(2026, 11, 21, 23, 30), "facebook", [GREET], None),  # 00:30 on 22.11
-    ("c1", datetime(2026, 11, 22, 8), "rest", [UNSURE_ADDRESS], "Podgórze"),
+    ("c1", datetime(2026, 11, 22, 8), "rest", [UNSURE_ADDRESS], "XIII"),
     ("c2", datetime(2026, 11, 22, 9), "rest", [GREET], None),
 ]
 D20, D21, D22 = date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)
@@ -68,7 +70,7 @@ def test_counts_per_day_channel_intent_and_district(filled: ConversationIndex) -
     assert (data.total, data.trouble, data.handed) == (7, 2, 3)
     assert data.channels == [("rest", 5), ("facebook", 2)]
     assert data.intents == [("greet", 4), ("inform_address", 3), ("nlu_fallback", 1)]
-    assert data.districts == [("Podgórze", 2), ("Krowodrza", 1)]
+    assert data.districts == [("XIII", 2), ("V", 1)]
     waiting = data.waiting
     assert dict(waiting.buckets) == {
         "do 1 min": 1,
@@ -87,7 +89,7 @@ def test_date_range_uses_krakow_days(filled: ConversationIndex) -> None:
     assert [(d.day, d.conversations) for d in one.days] == [(D21, 1)]  # b2 is 22.11 in Kraków
     assert one.channels == [("rest", 1)] and one.waiting.claimed == 0
     last = compute(filled.db, D22, D22)
-    assert last.total == 3 and last.handed == 2 and last.districts == [("Podgórze", 1)]
+    assert last.total == 3 and last.handed == 2 and last.districts == [("XIII", 1)]
     assert (last.waiting.claimed, last.waiting.still_waiting) == (1, 1)
     assert last.waiting.median_seconds == pytest.approx(600, abs=0.5)
     week = compute(filled.db, date(2026, 11, 18), D22)  # days without conversations shown as 0
@@ -121,7 +123,13 @@ def test_every_link_opens_exactly_what_it_counts(filled: ConversationIndex) -> N
     assert day22.href == "/console/review?from=2026-11-22&to=2026-11-22"
     facebook = next(b for b in by_key["per-channel"].bars if b.label == "Messenger")
     assert facebook.href == "/console/review?from=2026-11-20&to=2026-11-22&channel=facebook"
-    assert _filters(by_key["intents"].bars[0].href).intent == "greet"
+    intents = by_key["intents"].bars  # Polish titles, each linked by its raw intent name
+    assert [(b.label, b.code) for b in intents] == [
+        ("Powitanie", "greet"),
+        ("Podanie adresu", "inform_address"),
+        ("Niezrozumiane", "nlu_fallback"),
+    ]
+    assert [_filters(b.href).intent for b in intents] == ["greet", "inform_address", "nlu_fallback"]
     for key in ("per-day", "per-channel", "intents"):
         for bar in by_key[key].bars:
             assert _listed(filled, bar.href) == bar.value, (key, bar)
@@ -134,6 +142,11 @@ def test_every_link_opens_exactly_what_it_counts(filled: ConversationIndex) -> N
     assert [b.value for b in by_key["handed"].bars] == [33.3, 0.0, 66.7]
     assert _filters(by_key["handed"].href) == Filters(date_from=D20, date_to=D22, handed=True)
     assert _listed(filled, by_key["districts"].href) == 3
+    districts = by_key["districts"].bars  # each district's bar opens its conversations
+    assert [(b.label, _listed(filled, b.href)) for b in districts] == [
+        ("XIII Podgórze", 2),
+        ("V Krowodrza", 1),
+    ]
     assert _filters(by_key["waiting"].href).handed is True
 
 
@@ -151,10 +164,15 @@ def test_page_shows_svg_charts_with_numbers_and_is_audited(app, browser) -> None
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     assert "Statystyki rozmów" in page and page.count("<svg") == 6  # no district found in this data
     assert '<title id="per-day-title">Rozmowy dziennie</title>' in page
-    assert 'aria-labelledby="per-day-title per-day-desc"' in page
+    assert 'aria-labelledby="per-day-title" aria-describedby="per-day-desc"' in page
     assert "21.11: 55; 22.11: 1." in page  # the numbers in the chart's description
     assert 'href="/console/review?from=2026-11-21&amp;to=2026-11-21"' in page
     assert 'href="/console/review?from=2026-11-22&amp;to=2026-11-22&amp;trouble=1"' in page
+    # intents by their Polish title, the raw name beside it for those preparing training data
+    greet = '<a href="/console/review?from=2026-11-21&amp;intent=greet">Powitanie</a>'
+    assert f"{greet} <code>greet</code>" in page
+    assert "<title>Powitanie (greet): 55</title>" in page
+    assert '<a href="/console/review?from=2026-11-21&amp;intent=inform">inform</a></td>' in page
     assert "<script" not in page and "http://" not in page.replace('"http://www.w3.org', "")
     assert audit_actions(app).count("review.analytics_viewed") == 1
 
@@ -165,3 +183,23 @@ def test_empty_range_renders(app, browser) -> None:  # noqa: F811
         "/console/review/analytics", params={"from": "2020-01-01", "to": "2020-01-01"}
     )
     assert page.status_code == 200 and "Rozmowy w okresie: <strong>0</strong>" in page.text
+
+
+def domain_intents() -> list[str]:
+    """Every intent domain.yml lists (read here, not through the code under test)."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return [i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]]
+
+
+def test_every_intent_has_a_polish_title() -> None:
+    """A new intent in domain.yml needs a title in data/topics.yml or INTENT_TITLES."""
+    intents = domain_intents() + ["nlu_fallback"]
+    assert len(intents) > 20
+    untitled = [i for i in intents if intent_title(i) in ("", i)]
+    assert untitled == [], "add a Polish title to bot/review/analytics.py INTENT_TITLES"
+    assert set(INTENT_TITLES) <= set(intents), "titles of intents no longer in domain.yml"
+    assert intent_title("greet") == "Powitanie"
+    assert intent_title("contact_info") == "Kontakt z MOPS"  # data/topics.yml
+    assert intent_title("support") == "Formy wsparcia"
+    assert intent_title("support/therapy") == "Terapia"  # a retrieval intent's own topic
+    assert intent_title("no_such_intent") == "no_such_intent"
