@@ -85,15 +85,14 @@ class ChatService:
         reach Rasa) is resumed and asked again, so that nobody is left without an answer.
         """
         message, shown = payload or text, text if payload else None
-        open_ticket = self.desk is not None and self.desk.has_open_ticket(session)
-        control = control_intent(message) if open_ticket else None
-        if control:  # typed or clicked, Rasa gets the button's intent
+        control = control_intent(message) if self.desk else None
+        if control and self.desk and self.desk.has_open_ticket(session):
             await self.rasa.append_events(session, [{"event": "resume"}])
-            message, shown = f"/{control}", text
+            message, shown = f"/{control}", text  # typed or clicked: the button's intent
         replies = await self.rasa.send(session, message, shown)
         if replies or self.desk is None:
-            return replies
-        if open_ticket:
+            return replies  # the bot answered: nothing handed over (no database lookup)
+        if self.desk.has_open_ticket(session):
             waiting = self.desk.waiting_reply(session)
             if waiting is None:
                 return []  # a worker has it: they read the message in the console

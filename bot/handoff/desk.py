@@ -40,10 +40,9 @@ NOT_A_TOPIC = {
     "help",
     "bot_challenge",
     "nlu_fallback",
-    "inform_address",
-    "inform_district",
-    "decline_address",
 }
+# Answers inside the branch search: the matter is finding the branch.
+BRANCH_SEARCH = {"inform_address", "inform_district", "decline_address", "outside_krakow"}
 MAX_DESCRIPTION_CHARS = 300
 # The slots of one handoff request; cleared when it ends (by the bot, or by a worker's give-back).
 HANDOFF_SLOTS = (
@@ -92,6 +91,8 @@ def topic_of(events: Iterable[Mapping[str, Any]]) -> str | None:
     """The resident's matter: the latest user intent in the tracker events that names a topic."""
     intents = [intent_key(e.get("parse_data") or {}) for e in events if e.get("event") == "user"]
     for intent in reversed(intents):
+        if intent in BRANCH_SEARCH:
+            return "find_branch"
         if intent and intent.split("/")[0] not in NOT_A_TOPIC:
             return intent
     return None
@@ -186,7 +187,7 @@ class HandoffDesk:
         return Reply("handoff_waiting", {"position": str(self.tickets.position(ticket))})
 
     def has_open_ticket(self, conversation_id: str) -> bool:
-        return self.tickets.active_for(conversation_id) is not None
+        return self.tickets.has_active(conversation_id)
 
     def cancel(self, conversation_id: str) -> Reply:
         """Back to the assistant: the open ticket ends, or a request in progress is dropped."""

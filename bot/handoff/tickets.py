@@ -142,6 +142,15 @@ class TicketService:
             ).first()
             return _view(ticket, self.now()) if ticket else None
 
+    def has_active(self, conversation_id: str) -> bool:
+        """Whether the conversation waits for or talks to a worker: one indexed lookup, asked
+        for every message a channel passes on."""
+        query = select(Ticket.id).where(
+            Ticket.conversation_id == conversation_id, Ticket.status.in_(ACTIVE)
+        )
+        with self.db.engine.connect() as connection:
+            return connection.execute(query.limit(1)).first() is not None
+
     def position(self, ticket: TicketView) -> int:
         """The place of a waiting ticket in the queue: 1 is next (claimed ones do not count)."""
         with self.db.sessions() as session:

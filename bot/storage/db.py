@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 DEFAULT_URL = "sqlite:///var/console.db"
 
@@ -34,6 +35,10 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # The console's threads (FastAPI's pool) share the engine; wait for a busy writer.
         options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        if parsed.database and parsed.database != ":memory:":
+            # Kept connections (SQLAlchemy 1.4 opens a new file connection per use otherwise):
+            # the gateway asks for open tickets on every resident's message.
+            options["poolclass"] = QueuePool
     else:
         options["pool_pre_ping"] = True
     engine = create_engine(url, **options)

@@ -117,6 +117,8 @@ def test_topic_district_channel_and_description_checks() -> None:
     assert topic_of(events) == "support/therapy"
     assert district_of(events) == "IV"
     assert topic_of(events[:1]) is None and district_of([]) is None
+    address = {"event": "user", "parse_data": {"intent": {"name": "inform_address"}}}
+    assert topic_of([*events, address]) == "find_branch"  # the resident was finding a branch
     assert (channel_of("facebook"), channel_of("rest"), channel_of(None)) == (
         "facebook",
         "web",
