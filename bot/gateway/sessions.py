@@ -1,8 +1,8 @@
 """Open conversations: what was said (numbered) and who is listening.
 
 Every message to or from a resident gets a sequence number. A widget that reconnects says the
-last number it saw and receives what it missed; a message pushed by staff (the coming human
-handoff) reaches every open connection of the conversation without the resident writing first.
+last number it saw and receives what it missed; a social worker's message (the handoff, through
+the console) reaches every open connection of the conversation without the resident writing first.
 """
 
 from __future__ import annotations
