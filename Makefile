@@ -114,6 +114,17 @@ retention: $(VENV)/.installed  ## delete conversations older than REVIEW_RETENTI
 bench-review: $(VENV)/.installed  ## conversation list with 100 000 generated conversations: time per page
 	$(BIN)/python -m benchmarks.bench_review
 
+# tests/test_postgresql.py starts its own throwaway server from these binaries (tests/postgres.py).
+# Debian's package puts them under /usr/lib/postgresql/<version>/bin, off the PATH.
+.PHONY: postgres
+
+postgres:  ## PostgreSQL's server for the PostgreSQL tests (apt-get, when initdb is missing)
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; }
+
+test: postgres
+
 # ---- web chat gateway (bot/gateway) -------------------------------------------------------------
 .PHONY: gateway browser axe bench-gateway
 AXE_VERSION := 4.11.0

@@ -18,6 +18,7 @@ import requests
 
 from bot.storage import Database, upgrade
 from tests.fake_graph import FakeGraph, GraphHandler
+from tests.postgres import postgres_url  # noqa: F401  (a fixture: a throwaway PostgreSQL)
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "mops.tar.gz"

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Numeric, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.address.districts import DISTRICTS
@@ -136,10 +136,17 @@ def _hour(column: Any, dialect: str) -> Any:
 
 
 def _seconds(later: Any, earlier: Any, dialect: str) -> Any:
-    """`later - earlier` in seconds."""
+    """`later - earlier` in seconds, to the millisecond on both databases: SQLite's julianday()
+    rounds each time to the millisecond, and its difference of two day numbers near 2.46 million
+    is off by up to 40 µs, so an exact minute came out as 59.99996 s (under „do 1 min”) unless
+    rounded; PostgreSQL rounds each time the same way."""
     if dialect == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+        def epoch(moment: Any) -> Any:
+            return func.round(cast(func.extract("epoch", moment), Numeric), 3)
+
+        return epoch(later) - epoch(earlier)
+    return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
 
 
 def _kraków_day(hour: str) -> date:

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.handoff.tickets import Actor
 from bot.nlp.text import fold_diacritics
@@ -52,6 +53,7 @@ from bot.storage.models import (
 )
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
+MIN_YEAR, MAX_YEAR = 2000, 2999  # date filters outside these mean nothing for this service
 FALLBACK_ACTIONS = frozenset({"action_clarify", "action_default_fallback"})
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
 CHANNELS = {"rest": "czat na stronie", "facebook": "Messenger", "cmdline": "terminal"}
@@ -101,7 +103,7 @@ def normalise_tag(raw: str | None) -> str:
 
 def clean_note(raw: str | None) -> str:
     """A note as stored (trimmed, Unix line ends), or ReviewError(400)."""
-    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = _storable(raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ReviewError(400, "Proszę wpisać treść notatki.")
     if len(text) > NOTE_CHARS:
@@ -133,10 +135,12 @@ def _flag(value: str | None) -> bool | None:
 
 
 def _date(value: str | None) -> date | None:
+    """A filter date; nonsense (or a year the day arithmetic would overflow) is no filter."""
     try:
-        return date.fromisoformat(value) if value else None
+        parsed = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return parsed if parsed and MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 def _utc_midnight(day: date) -> datetime:
@@ -317,6 +321,13 @@ def _load(data: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _storable(value: Any, length: int | None = None) -> str:
+    """`value` as text every database stores: without NUL characters (PostgreSQL's text cannot
+    hold one; a resident can send one, and a refused row would stop the sync there for good),
+    cut to the column's `length` (SQLite ignores lengths, PostgreSQL refuses the row)."""
+    return str(value).replace("\x00", "")[:length]
+
+
 def _shown_text(event: dict[str, Any]) -> str:
     """What the resident saw or typed: a button's title rather than its payload."""
     return str((event.get("metadata") or {}).get("shown") or event.get("text") or "")
@@ -345,12 +356,7 @@ class ConversationIndex:
         """
         if not has_events(self.tracker):
             return 0
-        with self.db.transaction() as session:
-            state = session.get(ReviewSync, 1)
-            if state is None:
-                state = ReviewSync(id=1, last_event_id=0)
-                session.add(state)
-            mark = state.last_event_id
+        mark = self._mark()
         read = 0
         while True:
             query = (
@@ -377,6 +383,20 @@ class ConversationIndex:
             mark = rows[-1].id
             read += len(rows)
 
+    def _mark(self) -> int:
+        """The last event id read, created as 0 on the first sync ever. Two processes may both
+        find no mark then: the second one's INSERT fails, and it reads the first one's."""
+        with self.db.sessions() as session:
+            mark = session.scalar(select(ReviewSync.last_event_id).where(ReviewSync.id == 1))
+        if mark is not None:
+            return int(mark)
+        try:
+            with self.db.transaction() as session:
+                session.add(ReviewSync(id=1, last_event_id=0))
+        except IntegrityError:
+            return self._mark()
+        return 0
+
     def _summarise(self, rows: list[Any]) -> dict[str, _Partial]:
         partials: dict[str, _Partial] = {}
         for row in rows:
@@ -387,7 +407,7 @@ class ConversationIndex:
             if row.type_name == "user":
                 event = _load(row.data)
                 part.user_messages += 1
-                part.channel = str(event.get("input_channel") or part.channel)
+                part.channel = _storable(event.get("input_channel") or part.channel, 32)
                 if row.intent_name:
                     part.intents.add(row.intent_name)
                     part.fallback |= row.intent_name in FALLBACK_INTENTS
@@ -395,7 +415,7 @@ class ConversationIndex:
                 if confidence is not None:
                     low = part.min_confidence
                     part.min_confidence = confidence if low is None else min(low, confidence)
-                text = mask(_shown_text(event))
+                text = mask(_storable(_shown_text(event)))
                 part.preview = part.preview or text[:200]
                 part.texts.append(fold(text))
             elif row.type_name == "action" and row.action_name in FALLBACK_ACTIONS:
@@ -403,7 +423,7 @@ class ConversationIndex:
             elif row.type_name == "slot" and row.action_name == "district":
                 value = _load(row.data).get("value")
                 if value:
-                    part.district = str(value)[:100]
+                    part.district = _storable(value, 100)
         return partials
 
     def _merge(self, session: Any, partials: dict[str, _Partial]) -> None:

@@ -115,7 +115,10 @@ class Ticket(Base):
     claimed_at = Column(DateTime, nullable=True)
     closed_at = Column(DateTime, nullable=True)
 
-    claimant = relationship(Staff, lazy="joined")
+    # Loaded with the ticket, by a second SELECT … WHERE id IN (…) rather than a LEFT OUTER JOIN:
+    # PostgreSQL refuses `SELECT … FOR UPDATE` (TicketService.cancel) on the nullable side of an
+    # outer join, which joined loading would add to every query of tickets.
+    claimant = relationship(Staff, lazy="selectin")
 
 
 class CallbackRequest(Base):

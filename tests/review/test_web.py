@@ -304,3 +304,10 @@ def test_tags_and_notes_need_the_forms_csrf_token(app, browser) -> None:
     forged = client.post("/console/review/c/anna/tags", data={"tag": "pilne"})
     assert forged.status_code == 403 and "Formularz wygasł" in forged.text
     assert "Brak etykiet." in client.get("/console/review/c/anna").text
+
+
+def test_dates_out_of_any_range_are_no_filter_not_an_error(app, browser) -> None:
+    client, _ = browser("ania")
+    for query in ("to=9999-12-31", "from=0001-01-01", "from=2026-13-40"):
+        assert client.get(f"/console/review?{query}").status_code == 200
+        assert client.get(f"/console/review/export.csv?{query}").status_code == 200

@@ -1,0 +1,442 @@
+"""The console database and the conversation review on a real PostgreSQL server (tests/postgres.py).
+
+Migrations first (up, twice, down to nothing and up again). Then the SQLite suites' own tests run
+again: this module's `db` (the migrated console database on PostgreSQL, emptied for each test) and
+`tracker_url` (a PostgreSQL database without Rasa's `events` table yet) override the SQLite
+fixtures, so the imported tests of the handoff, the review list, transcripts, tags, retention and
+analytics run unchanged on PostgreSQL. Below them, what has no SQLite twin: races between two
+processes (claims, the first sync), Rasa's own SQL tracker store, LIKE wildcards in searches, and
+the analytics and list of the same data on both databases.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from unittest.mock import ANY
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import delete, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from bot.handoff import HandoffError, TicketService
+from bot.review.analytics import compute
+from bot.review.conversations import ConversationIndex, Filters, ReviewSettings
+from bot.review.retention import apply_retention
+from bot.review.tracker import METADATA, to_datetime, tracker_engine
+from bot.storage import Database, upgrade
+from bot.storage.migrate import alembic_config
+from bot.storage.models import Base, ReviewConversation, ReviewSync, Ticket, TicketStatus
+from tests.console.conftest import add_staff, sqlite_url
+from tests.console.test_handoff import (  # noqa: F401  (run again here, on PostgreSQL)
+    test_callbacks_need_consent_and_are_marked_done_once,
+    test_claim_race_over_two_separate_engines,
+    test_queue_waiting_first_oldest_first_with_waiting_time,
+    test_supervisor_may_close_anyones_ticket_but_not_transfer_to_nobody,
+    test_transfer_give_back_close_and_their_audit_entries,
+    test_two_workers_claiming_at_once_exactly_one_wins,
+)
+from tests.handoff.test_desk import (  # noqa: F401  (run again here, on PostgreSQL)
+    test_cancel_ends_the_ticket_or_just_drops_the_request,
+    test_leaving_a_contact_ends_the_ticket_and_links_the_call_back,
+    test_queue_places_count_only_waiting_tickets_oldest_first,
+)
+from tests.postgres import create_database
+from tests.review.conftest import (  # noqa: F401  (`index`, `tracker`: fixtures, used by `review`)
+    NOW,
+    Turn,
+    add_conversation,
+    index,
+    tracker,
+)
+from tests.review.test_analytics import (  # noqa: F401  (run again here, on PostgreSQL)
+    ADDRESS,
+    FALLBACK,
+    GREET,
+    UNSURE_ADDRESS,
+    filled,
+    test_counts_per_day_channel_intent_and_district,
+    test_date_range_uses_krakow_days,
+    test_every_link_opens_exactly_what_it_counts,
+)
+from tests.review.test_conversations import (  # noqa: F401  (run again here, on PostgreSQL)
+    ids,
+    test_a_tag_is_added_once,
+    test_filters_select_what_staff_ask_for,
+    test_handed_over_and_reviewed,
+    test_keyset_paging_visits_each_conversation_once,
+    test_list_shows_masked_preview_and_facts,
+    test_notes_are_masked_in_transcripts_and_exports,
+    test_only_the_author_or_a_supervisor_deletes_a_note,
+    test_sync_is_incremental,
+    test_tag_and_district_filters,
+    test_transcript_masks_unless_unmasked,
+    test_transcript_shows_handoff_events,
+    test_workers_messages_and_rasas_pause_and_resume_are_in_the_transcript,
+)
+from tests.review.test_retention import (  # noqa: F401  (run again here, on PostgreSQL)
+    test_command_line,
+    test_exactly_the_old_conversations_are_deleted,
+    test_supervisor_deletes_one_conversation,
+)
+
+pytestmark = pytest.mark.slow
+NAMES = (f"test_{n}" for n in itertools.count())
+
+
+@pytest.fixture
+def empty_url(postgres_url: str) -> str:
+    """A new, empty database of its own for one test."""
+    return create_database(postgres_url, next(NAMES))
+
+
+@pytest.fixture(scope="module")
+def console_url(postgres_url: str) -> str:
+    """The console database, migrated once for the module."""
+    url = create_database(postgres_url, "console")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def db(console_url: str) -> Iterator[Database]:
+    """The migrated console database on PostgreSQL, emptied for each test (a TRUNCATE is much
+    quicker than a new database)."""
+    database = Database(console_url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def shared_tracker_url(postgres_url: str) -> str:
+    return create_database(postgres_url, "tracker")
+
+
+@pytest.fixture
+def tracker_url(shared_tracker_url: str) -> Iterator[str]:
+    """Rasa's tracker store on PostgreSQL, without its table (tests/review/conftest.py's
+    `tracker` creates `events`, Rasa's SQLTrackerStore its own)."""
+    engine = tracker_engine(shared_tracker_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS events"))
+    engine.dispose()
+    return shared_tracker_url
+
+
+@pytest.fixture
+def review(request: pytest.FixtureRequest) -> ConversationIndex:
+    """tests/review/conftest.py's `index`, here over `db` and `tracker_url` on PostgreSQL."""
+    return request.getfixturevalue("index")
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+
+def differences(url: str) -> list:
+    """What autogenerate would still change: nothing when the migrations match the models."""
+    database = Database(url)
+    try:
+        with database.engine.connect() as connection:
+            return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        database.dispose()
+
+
+def store_ticket(url: str, status: str) -> None:
+    """A ticket written with plain SQL (the models know only the newest statuses)."""
+    database = Database(url)
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO handoff_ticket (conversation_id, channel, summary, status,"
+                    " created_at) VALUES ('c', 'web', '', :status, now())"
+                ),
+                {"status": status},
+            )
+    finally:
+        database.dispose()
+
+
+def test_migrations_on_an_empty_database_match_the_models(empty_url: str) -> None:
+    upgrade(empty_url)
+    upgrade(empty_url)  # harmless
+    assert differences(empty_url) == []
+    database = Database(empty_url)
+    with database.engine.connect() as connection:
+        revision = connection.execute(text("select version_num from alembic_version")).scalar()
+        tables = set(inspect(connection).get_table_names())
+    database.dispose()
+    assert revision == ScriptDirectory.from_config(alembic_config(empty_url)).get_current_head()
+    assert {"staff", "handoff_ticket", "review_conversation", "review_note"} <= tables
+
+
+def test_downgrade_to_nothing_and_upgrade_again(empty_url: str) -> None:
+    config = alembic_config(empty_url)
+    upgrade(empty_url)
+    store_ticket(empty_url, "cancelled")  # 0003 allows it
+    command.downgrade(config, "0002")
+    with pytest.raises(IntegrityError, match="ck_handoff_ticket_ticket_status"):
+        store_ticket(empty_url, "cancelled")
+    store_ticket(empty_url, "closed")
+    database = Database(empty_url)
+    with database.engine.connect() as connection:
+        statuses = connection.execute(text("select status from handoff_ticket order by id"))
+        assert list(statuses.scalars()) == ["closed", "closed"]  # the cancelled one closed
+    command.downgrade(config, "base")
+    with database.engine.connect() as connection:
+        assert inspect(connection).get_table_names() == ["alembic_version"]
+    database.dispose()
+    upgrade(empty_url)
+    assert differences(empty_url) == []
+    store_ticket(empty_url, "cancelled")
+
+
+# --- handoff: what only PostgreSQL can show --------------------------------------------------
+
+
+def test_two_processes_claim_at_once_exactly_one_wins(db: Database) -> None:
+    """Two gateway processes (two engines), each with a worker clicking at the same moment."""
+    other = Database(db.url)
+    try:
+        services = [TicketService(db), TicketService(other)]
+        workers = [add_staff(db, f"w{n}", name=f"W{n}") for n in range(2)]
+        for _round in range(10):
+            ticket = services[0].open("conv-race-processes", "web")
+            start = threading.Barrier(2)
+
+            def claim(n: int, ticket_id: int = ticket.id, start=start) -> str:
+                start.wait()
+                try:
+                    return services[n].claim(ticket_id, workers[n]).status
+                except HandoffError as error:
+                    return str(error)
+
+            with ThreadPoolExecutor(2) as pool:
+                outcomes = list(pool.map(claim, range(2)))
+            assert outcomes.count("claimed") == 1, outcomes
+            won = outcomes.index("claimed")
+            assert outcomes[1 - won].startswith("To zgłoszenie prowadzi już inna osoba (W")
+            assert services[1].get(ticket.id).claimed_by == workers[won].id
+    finally:
+        other.dispose()
+
+
+# --- the review: what only PostgreSQL can show -----------------------------------------------
+
+
+def test_two_processes_syncing_at_once_count_each_event_once(review: ConversationIndex) -> None:
+    """Two gateway processes open the list at the same moment, the first time ever (no mark)."""
+    for n in range(12):
+        turns = [Turn("hej")] * (n % 3 + 1)
+        add_conversation(review.tracker, f"c{n}", NOW - timedelta(hours=n), turns)
+    other = Database(review.db.url)
+    indexes = [review, ConversationIndex(other, review.settings, review.tracker)]
+    try:
+        for _round in range(8):  # both find no mark in about every other round
+            with review.db.transaction() as session:  # never synced
+                session.execute(delete(ReviewSync))
+                session.execute(delete(ReviewConversation))
+            for each in indexes:  # connected already, as in running processes
+                each.db.engine.connect().close()
+            start = threading.Barrier(2)
+
+            def sync(each: ConversationIndex, start=start) -> int:
+                start.wait()
+                return each.sync(batch=7)
+
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(sync, indexes))
+            review.sync()
+            rows = review.list(Filters(), limit=50).rows
+            assert [(r.conversation_id, r.user_messages) for r in rows] == [
+                (f"c{n}", n % 3 + 1) for n in range(12)
+            ]
+    finally:
+        other.dispose()
+
+
+def test_rasas_own_sql_tracker_store_on_postgresql(db: Database, tracker_url: str) -> None:
+    """The table Rasa 3.6 itself creates and writes (not a generated one) reads as expected."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    url = make_url(tracker_url)
+    store = SQLTrackerStore(
+        dialect="postgresql", host=url.host, port=url.port, db=url.database,
+        username=url.username, password=url.password,
+    )  # fmt: skip
+    at = (NOW - timedelta(hours=1)).timestamp()
+    said = "Zasiłek celowy, tel 601 234 567"
+    events = [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at + 1),
+        ActionExecuted("action_listen", timestamp=at + 2),
+        UserUttered(
+            said,
+            {"name": "nlu_fallback", "confidence": 0.3},
+            input_channel="facebook",
+            timestamp=at + 3,
+        ),
+        SlotSet("district", "XII", timestamp=at + 4),
+        ActionExecuted("action_clarify", timestamp=at + 5),
+        BotUttered("Nie jestem pewna…", timestamp=at + 6),
+    ]
+    asyncio.run(store.save(DialogueStateTracker.from_events("rasa-pg", events)))
+    store.engine.dispose()
+
+    review = ConversationIndex(db, ReviewSettings(tracker_url=tracker_url))
+    assert review.sync() == len(events)
+    [row] = review.list(Filters(channel="facebook", trouble=True, district_is="XII")).rows
+    assert (row.conversation_id, row.intents, row.fallback) == ("rasa-pg", ["nlu_fallback"], True)
+    assert row.preview == "Zasiłek celowy, tel [telefon]" and row.last_at == to_datetime(at + 6)
+    assert ids(review, q="zasilek celowy") == ["rasa-pg"]
+    items = [(i.kind, i.text) for i in review.transcript("rasa-pg").items]
+    assert items == [
+        ("session", "Początek sesji"),
+        ("user", "Zasiłek celowy, tel [telefon]"),
+        ("action", "action_clarify"),
+        ("bot", "Nie jestem pewna…"),
+    ]
+    review.tracker.dispose()
+
+
+def test_searches_and_intents_take_like_wildcards_literally(review: ConversationIndex) -> None:
+    add_conversation(review.tracker, "percent", NOW, [Turn("zniżka 50% na bilet", "inform")])
+    add_conversation(review.tracker, "digits", NOW - timedelta(hours=1), [Turn("zniżka 500 zł")])
+    add_conversation(review.tracker, "under", NOW - timedelta(hours=2), [Turn("a_b", "in_form")])
+    add_conversation(review.tracker, "path", NOW - timedelta(hours=3), [Turn("c:\\dane/pit")])
+    review.sync()
+    assert ids(review, q="50%") == ["percent"]
+    assert ids(review, q="50") == ["percent", "digits"]
+    assert ids(review, q="_") == ["under"] and ids(review, q="%") == ["percent"]
+    assert ids(review, intent="in_form") == ["under"] and ids(review, intent="in%") == []
+    assert ids(review, intent="inform") == ["percent"]
+    assert ids(review, q="\\") == ids(review, q="/") == ids(review, q="c:\\dane/pit") == ["path"]
+
+
+def test_a_tracker_database_without_rasas_table_reads_as_empty(
+    db: Database, tracker_url: str
+) -> None:
+    missing = ConversationIndex(db, ReviewSettings(tracker_url=tracker_url))
+    assert missing.sync() == 0 and missing.list(Filters()).rows == []
+    assert missing.transcript("anyone") is None and not missing.exists("anyone")
+    assert apply_retention(missing.tracker, db, 1).conversations == 0
+    missing.tracker.dispose()
+
+
+# --- analytics: the same numbers as on SQLite -----------------------------------------------
+
+WAITS = [0.0, 30.25, 59.999, 60.0, 299.5, 300.0, 900.0, 3599.999, 3600.0, 7200.0]
+
+
+def fill_alike(review: ConversationIndex) -> None:
+    """Pseudo-random conversations over both 2026 changes of Kraków's clock and a new year, and
+    tickets waiting on and beside the waiting chart's bounds (to the millisecond)."""
+    rng = random.Random(2026)
+    tickets = []
+    for n in range(150):
+        start = rng.choice(CLOCK_CHANGES) + timedelta(seconds=rng.randrange(-36, 36) * 3600)
+        start += timedelta(seconds=rng.randrange(3600), microseconds=rng.randrange(10**6))
+        turns = rng.sample([GREET, ADDRESS, UNSURE_ADDRESS, FALLBACK], rng.randint(1, 3))
+        channel, district = rng.choice(["rest", "facebook"]), rng.choice([None, "XII", "IV"])
+        add_conversation(review.tracker, f"c{n}", start, turns, channel=channel, district=district)
+        if n % 3 == 0:
+            # whole milliseconds: SQLite's date functions round to them
+            created = start.replace(microsecond=0) + timedelta(milliseconds=rng.randrange(10**6))
+            wait = rng.choice([*WAITS, None])
+            claimed = created + timedelta(seconds=wait) if wait is not None else None
+            closed = created + timedelta(hours=2) if n % 2 else None
+            tickets.append((f"c{n}", created, claimed, closed))
+    with review.db.transaction() as session:
+        for sender, created, claimed, closed in tickets:
+            status = TicketStatus.closed if closed else TicketStatus.waiting
+            session.add(
+                Ticket(
+                    conversation_id=sender, channel="web", created_at=created, claimed_at=claimed,
+                    closed_at=closed, status=TicketStatus.claimed if claimed else status,
+                )
+            )  # fmt: skip
+    review.sync()
+
+
+CLOCK_CHANGES = [
+    datetime(2026, 3, 29, 1, tzinfo=timezone.utc),
+    datetime(2026, 10, 25, 1, tzinfo=timezone.utc),
+    datetime(2026, 12, 31, 23, tzinfo=timezone.utc),
+]
+
+
+@pytest.fixture
+def on_sqlite(tmp_path: Path) -> Iterator[ConversationIndex]:
+    """A review index on SQLite (console database and engine store), as the SQLite tests have."""
+    upgrade(sqlite_url(tmp_path))
+    database = Database(sqlite_url(tmp_path))
+    engine = tracker_engine(f"sqlite:///{tmp_path / 'engine.db'}")
+    METADATA.create_all(engine)
+    yield ConversationIndex(database, ReviewSettings(), engine)
+    database.dispose()
+    engine.dispose()
+
+
+def test_analytics_and_the_list_give_the_same_answers_as_on_sqlite(
+    review: ConversationIndex, on_sqlite: ConversationIndex
+) -> None:
+    fill_alike(review)
+    fill_alike(on_sqlite)
+    ranges = [
+        (None, None),
+        (date(2026, 3, 28), date(2026, 3, 30)),
+        (date(2026, 10, 25), date(2026, 10, 25)),
+        (date(2026, 12, 31), date(2027, 1, 1)),
+    ]
+    for first, last in ranges:
+        here, there = (compute(i.db, first, last) for i in (review, on_sqlite))
+        assert here.waiting.average_seconds == pytest.approx(there.waiting.average_seconds)
+        assert here == replace(there, waiting=replace(there.waiting, average_seconds=ANY))
+        filters = Filters(date_from=first, date_to=last)
+        listed = [[r.to_json() for r in i.iterate(filters, chunk=40)] for i in (review, on_sqlite)]
+        assert listed[0] == listed[1] and len(listed[0]) == here.total
+    assert compute(review.db).waiting.claimed > 10 and len(compute(review.db).days) > 200
+
+
+def test_what_postgresql_refuses_to_store_does_not_stop_the_sync(review: ConversationIndex) -> None:
+    """A NUL character (a resident can send one; SQLite keeps it, PostgreSQL's text cannot) and
+    a channel name longer than the column (SQLite ignores lengths): the sync goes on."""
+    add_conversation(
+        review.tracker,
+        "nul",
+        NOW,
+        [Turn("zasi\x00łek", "inform_address")],
+        district="X\x00II",
+    )
+    add_conversation(review.tracker, "long", NOW, [Turn("hej")], channel="c" * 40)
+    assert review.sync() > 0
+    rows = {r.conversation_id: r for r in review.list(Filters(), limit=50).rows}
+    assert (rows["nul"].preview, rows["nul"].district) == ("zasiłek", "XII")
+    assert ids(review, q="zasiłek") == ["nul"]
+    assert rows["long"].channel == "c" * 32
+    review.add_note("nul", "notatka\x00", actor_id=None)
+    assert review.transcript("nul").notes[0].text == "notatka"
