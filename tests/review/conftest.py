@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from bot.review.conversations import ConversationIndex, ReviewSettings
 from bot.review.tracker import EVENTS, METADATA, tracker_engine
 from bot.storage import Database
+from bot.storage.models import Ticket, TicketStatus
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
@@ -77,6 +78,22 @@ def event_rows(
         add("bot", {"text": turn.reply, "data": {"buttons": None}})
         add("action", {"name": "action_listen"}, action="action_listen")
     return rows
+
+
+def add_tickets(db: Database, tickets: list[tuple[str, datetime, datetime | None]]) -> None:
+    """Web handoff tickets (conversation, created, claimed or None for still waiting), naive UTC."""
+    with db.transaction() as session:
+        for sender, created, claimed in tickets:
+            status = TicketStatus.claimed if claimed else TicketStatus.waiting
+            session.add(
+                Ticket(
+                    conversation_id=sender,
+                    channel="web",
+                    status=status,
+                    created_at=created,
+                    claimed_at=claimed,
+                )
+            )
 
 
 def add_conversation(engine: Engine, sender: str, start: datetime, turns: list[Turn], **kw) -> None:

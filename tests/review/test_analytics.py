@@ -13,9 +13,8 @@ from fastapi.testclient import TestClient
 
 from bot.review.analytics import INTENT_TITLES, Analytics, charts, compute, intent_title
 from bot.review.conversations import ConversationIndex, Filters
-from bot.storage.models import Ticket, TicketStatus
 from tests.conftest import ROOT
-from tests.review.conftest import Turn, add_conversation
+from tests.review.conftest import Turn, add_conversation, add_tickets
 from tests.review.test_web import app, audit_actions, browser  # noqa: F401  (fixtures)
 
 GREET = Turn("dzień dobry")
@@ -44,18 +43,7 @@ def filled(index: ConversationIndex, tracker) -> ConversationIndex:
         ("c1", datetime(2026, 11, 22, 8, 5), datetime(2026, 11, 22, 8, 15)),
         ("c2", datetime(2026, 11, 22, 9, 5), None),
     ]
-    with index.db.transaction() as session:
-        for sender, created, claimed in tickets:
-            status = TicketStatus.claimed if claimed else TicketStatus.waiting
-            session.add(
-                Ticket(
-                    conversation_id=sender,
-                    channel="web",
-                    status=status,
-                    created_at=created,
-                    claimed_at=claimed,
-                )
-            )
+    add_tickets(index.db, tickets)
     index.sync()
     return index
 

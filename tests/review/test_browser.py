@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot.gateway.app import create_app
 from bot.gateway.config import Settings
-from bot.storage.models import ReviewFlag, Role, Ticket, TicketStatus
+from bot.storage.models import ReviewFlag, Role
 from tests.browser import (
     AXE_NEED,
     TIMEOUT_MS,
@@ -33,7 +33,7 @@ from tests.browser import (
 from tests.conftest import ARTIFACTS
 from tests.console.conftest import sqlite_url
 from tests.gateway.conftest import closed_port_url
-from tests.review.conftest import NOW, Turn, add_conversation
+from tests.review.conftest import NOW, Turn, add_conversation, add_tickets
 from tests.review.test_masking import GOOD_PESEL
 
 pytestmark = pytest.mark.slow
@@ -89,20 +89,11 @@ def review(tmp_path: Path, tracker, tracker_url: str, monkeypatch) -> Iterator[R
     app = create_app(Settings(rasa_url=closed_port_url()))
     console = app.state.console
     console.accounts.create("szef", "Szef", Role.supervisor, PASSWORD, actor=None)
-    with console.db.transaction() as session:  # handed over: waited 2 min, still waiting
-        for sender, hours, waited in (("r07", 4, 2), (PROBLEM, 2, None)):
-            start = (NOW - timedelta(hours=hours, minutes=-5)).replace(tzinfo=None)
-            claimed = start + timedelta(minutes=waited) if waited else None
-            status = TicketStatus.claimed if claimed else TicketStatus.waiting
-            session.add(
-                Ticket(
-                    conversation_id=sender,
-                    channel="web",
-                    status=status,
-                    created_at=start,
-                    claimed_at=claimed,
-                )
-            )
+    tickets = []  # handed over: waited 2 min, still waiting
+    for sender, hours, waited in (("r07", 4, 2), (PROBLEM, 2, None)):
+        start = (NOW - timedelta(hours=hours, minutes=-5)).replace(tzinfo=None)
+        tickets.append((sender, start, start + timedelta(minutes=waited) if waited else None))
+    add_tickets(console.db, tickets)
     with served(app) as url:
         yield Review(url, app)
 
