@@ -83,7 +83,7 @@ class ValidateHandoffForm(FormValidationAction):
         except ContactError as error:
             dispatcher.utter_message(text=str(error))
             return {"callback_contact": None}
-        return {"callback_contact": f"{contact.kind.value}:{contact.value}"}
+        return {"callback_contact": contact.value}  # normalised: parsing it again gives it back
 
 
 class ActionAskHandoffConsent(Action):
@@ -126,7 +126,7 @@ class ActionHandoffSubmit(Action):
             say(dispatcher, DESK.declined())
             return _reset()
         if _mode(tracker) is Mode.callback:
-            contact = parse_contact(tracker.get_slot("callback_contact").split(":", 1)[1])
+            contact = parse_contact(tracker.get_slot("callback_contact"))
             ticket = tracker.get_slot("handoff_ticket")
             reply = DESK.save_callback(
                 conversation, channel, contact, description, int(ticket) if ticket else None

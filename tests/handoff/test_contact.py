@@ -150,3 +150,12 @@ def test_contact_is_frozen_and_prints_its_value() -> None:
     assert str(contact) == "+48 600 100 200"
     with pytest.raises(dataclasses.FrozenInstanceError):
         contact.value = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text", ["600-100-200", "(12) 616 54 20", "+44 20 7946 0958", "Jan.Kowalski@Example.PL"]
+)
+def test_a_normalised_contact_parses_to_itself(text: str) -> None:
+    """The form keeps only the normalised value; the submit action parses it again."""
+    contact = parse_contact(text)
+    assert parse_contact(contact.value) == contact
