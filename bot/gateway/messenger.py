@@ -52,11 +52,14 @@ def signature_valid(secret: str, body: bytes, headers: Any) -> bool:
 
 
 class FormattedMessengerBot(MessengerBot):
-    """Sends what Messenger accepts (see `messenger_format`)."""
+    """Sends what Messenger accepts (see `messenger_format`), and counts what it sent."""
+
+    sent = 0  # messages sent by this output channel (one per handled webhook message)
 
     def _send_all(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
         for message in messenger_messages(text, buttons):
             self.messenger_client.send(message, recipient_id, "RESPONSE")
+            self.sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self._send_all(recipient_id, text, [])
@@ -72,13 +75,16 @@ class FormattedMessengerBot(MessengerBot):
         self._send_all(recipient_id, text, quick_replies)
 
 
-async def resume_if_paused(agent: Agent, sender_id: str) -> None:
-    """Rasa's `resume` event, added under the conversation's lock (as Rasa's API does)."""
+async def resume_if_paused(agent: Agent, sender_id: str) -> bool:
+    """Rasa's `resume` event, added under the conversation's lock (as Rasa's API does);
+    True when the conversation was paused."""
     async with agent.lock_store.lock(sender_id):
         tracker = await agent.processor.get_tracker(sender_id)
-        if tracker.is_paused():
-            tracker.update(ConversationResumed())
-            await agent.processor.save_tracker(tracker)
+        if not tracker.is_paused():
+            return False
+        tracker.update(ConversationResumed())
+        await agent.processor.save_tracker(tracker)
+        return True
 
 
 class _Messenger(Messenger):
@@ -93,8 +99,8 @@ class _Messenger(Messenger):
         self,
         page_access_token: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        agent: Agent | None = None,
-        desk: HandoffDesk | None = None,
+        agent: Agent,
+        desk: HandoffDesk,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = graph_client(page_access_token)
@@ -117,23 +123,34 @@ class _Messenger(Messenger):
         out_channel = FormattedMessengerBot(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
-        open_ticket = self.desk is not None and self.desk.has_open_ticket(sender_id)
-        control = control_intent(text) if open_ticket else None
-        if self.agent is not None and (control or not open_ticket):
+        control = control_intent(text)
+        if control and self.desk.has_open_ticket(sender_id):
             await resume_if_paused(self.agent, sender_id)
-        message = UserMessage(
-            f"/{control}" if control else text,  # typed or tapped: the button's intent
-            out_channel,
-            sender_id,
-            input_channel="facebook",
-            metadata=metadata,
-        )
+        else:
+            control = None  # no handoff to leave: the words go to the assistant as they are
+
+        def user_message() -> UserMessage:
+            return UserMessage(
+                f"/{control}" if control else text,  # typed or tapped: the button's intent
+                out_channel,
+                sender_id,
+                input_channel="facebook",
+                metadata=metadata,
+            )
+
         try:
-            await self.on_new_message(message)
-            waiting = self.desk.waiting_reply(sender_id) if open_ticket and self.desk else None
-            if waiting and not control:
-                rendered = self.messages.render(waiting)
-                await out_channel.send_text_with_buttons(sender_id, rendered.text, rendered.buttons)
+            await self.on_new_message(user_message())
+            if out_channel.sent:
+                return  # the bot answered: nothing handed over (no extra lookups)
+            if self.desk.has_open_ticket(sender_id):
+                waiting = self.desk.waiting_reply(sender_id)
+                if waiting:
+                    rendered = self.messages.render(waiting)
+                    await out_channel.send_text_with_buttons(
+                        sender_id, rendered.text, rendered.buttons
+                    )
+            elif await resume_if_paused(self.agent, sender_id):
+                await self.on_new_message(user_message())  # paused without a ticket: ask again
         finally:
             await out_channel.send_action(sender_id, sender_action="typing_off")
 

@@ -264,3 +264,26 @@ def test_two_workers_claim_at_once_one_wins(gateway_url: str, workers, db) -> No
         results = list(pool.map(lambda w: w.act(ticket["id"], "claim"), (ania, basia)))
     assert sorted(r.status_code for r in results) == [200, 409]
     assert texts(resident.new_messages()).count("Do rozmowy dołączył(a)") == 1
+
+
+def pause_in_rasa(stack: RasaStack, conversation: str) -> None:
+    """A conversation left paused with no ticket (a give-back that never reached Rasa)."""
+    requests.post(
+        f"{stack.rasa_url}/conversations/{conversation}/tracker/events",
+        params={"token": os.environ["RASA_AUTH_TOKEN"]},
+        json=[{"event": "pause"}],
+        timeout=10,
+    ).raise_for_status()
+
+
+def test_a_conversation_paused_without_a_ticket_is_answered_anyway(
+    rasa_stack: RasaStack, graph: FakeGraph, gateway_url: str, workers
+) -> None:
+    resident = Resident(gateway_url)
+    pause_in_rasa(rasa_stack, resident.session)
+    assert "COGITO" in texts(resident.say("Czym był projekt COGITO?"))
+
+    sender = f"fb-{uuid.uuid4().hex[:10]}"
+    pause_in_rasa(rasa_stack, sender)
+    post(rasa_stack, sender, "Czym był projekt COGITO?")
+    assert "COGITO" in "\n".join(said_to(graph, sender))
