@@ -34,7 +34,7 @@ endif
 MODEL := models/mops.tar.gz
 TRAINING_INPUTS := $(CONFIG) domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell test test-fast eval lint format bench bench-address import-addresses clean
+.PHONY: help install train run shell test test-fast eval eval-real lint format bench bench-address import-addresses clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ test-fast: $(VENV)/.installed $(SPACY_DEP)  ## only the tests that need no train
 
 eval: $(MODEL)  ## NLU report on the held-out tests/nlu: macro-F1 per intent and per response
 	$(BIN)/python -m bot.nlu_eval --model $(MODEL) --out var/eval
+
+eval-real: $(MODEL)  ## reply-level evaluation on tests/realistic through the real servers (var/eval/realistic.md)
+	$(BIN)/python -m bot.evaluation.realistic --model $(MODEL) --out var/eval
 
 bench: bench-address  ## all benchmarks (speed and accuracy targets are checked here, not in tests)
 

@@ -14,8 +14,10 @@ MESSAGES = Messages.load()
 
 
 def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Send the reply; its message key goes into the bot event's metadata (`message_key`), so
+    evaluation and review can tell which message was said, as `utter_action` does for responses."""
     rendered = MESSAGES.render(reply)
-    dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons)
+    dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons, message_key=reply.key)
 
 
 class ReplyAction(Action, ABC):

@@ -3,109 +3,40 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
+from bot.evaluation import stack
+from bot.evaluation.stack import BIN, ROOT, RasaStack, free_port
 from bot.storage import Database, upgrade
 from tests.fake_graph import FakeGraph, GraphHandler
 from tests.postgres import postgres_url  # noqa: F401  (a fixture: a throwaway PostgreSQL)
 
-ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "mops.tar.gz"
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["BIN", "ROOT", "RasaStack", "free_port"]  # imported from here by the tests
 
 
 def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path], timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for process, log in zip(processes, logs, strict=True):
-            if process.poll() is not None:
-                pytest.fail(f"{process.args[:3]} exited early:\n{log.read_text()[-4000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    pytest.fail(
-        f"{url} not up after {timeout:.0f} s:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
-    )
-
-
-@dataclass
-class RasaStack:
-    """The real Rasa server (REST channel) and action server, on free local ports."""
-
-    rasa_url: str
-    actions_url: str
-
-    def send(self, sender: str, message: str) -> list[dict]:
-        response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=60,
-        )
-        response.raise_for_status()
-        return response.json()
+    try:
+        stack.wait_until_up(url, processes, logs, timeout)
+    except stack.StackError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: `make test` trains it first")
-    tmp = tmp_path_factory.mktemp("rasa-stack")
-    rasa_port, actions_port = free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    commands = [
-        [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-        [
-            str(BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-            "--port", str(rasa_port), "--model", str(MODEL),
-            "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-            "--auth-token", os.environ["RASA_AUTH_TOKEN"],
-        ],
-    ]  # fmt: skip
-    logs = [tmp / "actions.log", tmp / "rasa.log"]
-    processes = [
-        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        for cmd, log in zip(commands, logs, strict=True)
-    ]
     try:
-        stack = RasaStack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}")
-        wait_until_up(f"{stack.actions_url}/health", processes, logs, timeout=120)
-        token = os.environ["RASA_AUTH_TOKEN"]
-        wait_until_up(f"{stack.rasa_url}/status?token={token}", processes, logs, timeout=240)
-        yield stack
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        with stack.rasa_stack(MODEL, tmp_path_factory.mktemp("rasa-stack")) as running:
+            yield running
+    except stack.StackError as error:
+        pytest.fail(str(error))
 
 
 # ---- web chat gateway and Messenger (tests/gateway) ---------------------------------------------
