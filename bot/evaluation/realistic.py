@@ -32,8 +32,10 @@ SETS = {
     "conversations": "conversations/*.yml",
     "false_alarms": "crisis/false_alarms.yml",
     "crisis_recall": "crisis/recall.yml",
+    "holdout": "holdout/*.yml",
 }
 CRISIS = ("crisis_suicide", "crisis_violence", "crisis_danger", "crisis_basic_needs")
+CRISIS_ALARM = "crisis alarm for an ordinary message"
 # Buttons that stand for a topic without a question of their own.
 _INTENT_BUTTONS = {
     "/find_branch": "branch/ask_address",
@@ -112,7 +114,9 @@ def messages_of(cases: Iterable[Case]) -> set[str]:
 
 
 def _fold(text: str) -> str:
-    return " ".join(fold_diacritics(text.lower()).replace("\u00a0", " ").split())
+    """Letters and digits only: "12 430-45-46" is found in "12 430 45 46", "Józefińska" in
+    "jozefinska"."""
+    return "".join(c for c in fold_diacritics(text.lower()) if c.isalnum())
 
 
 def offered_labels(buttons: Iterable[Mapping[str, str]]) -> set[str]:
@@ -132,13 +136,15 @@ def judge(expected: Expected, reply: Turn) -> list[str]:
     """What is wrong with the reply; nothing when it is right for the person."""
     problems = []
     crisis_expected = any(label in CRISIS for label in expected.labels)
-    if reply.first not in expected.labels:
+    # The crisis numbers first is what matters for a crisis: any crisis reply is right for it.
+    crisis_case = all(label in CRISIS for label in expected.labels)
+    if reply.first not in expected.labels and not (crisis_case and reply.first in CRISIS):
         problems.append(f"got {reply.first}, want {' | '.join(expected.labels)}")
     if not crisis_expected and any(label in CRISIS for label in reply.labels):
-        problems.append("crisis alarm for an ordinary message")
-    if expected.district and reply.first == "branch/confirm":
-        if reply.slots.get("district") != expected.district:
-            problems.append(f"district {reply.slots.get('district')}, want {expected.district}")
+        problems.append(CRISIS_ALARM)
+    district = reply.slots.get("district")
+    if expected.district and reply.first == "branch/confirm" and district != expected.district:
+        problems.append(f"district {district}, want {expected.district}")
     folded = _fold(reply.text)
     problems += [f"missing {fact!r}" for fact in expected.contains if _fold(fact) not in folded]
     missing = set(expected.offers) - offered_labels(reply.buttons) - set(reply.labels)
@@ -187,9 +193,10 @@ class Results:
     by_category: dict[tuple[str, str], Score]
     turns: Score  # conversation turns one by one
 
-    def crisis_alarms(self, set_name: str = "false_alarms") -> int:
+    def crisis_alarms(self, set_name: str = "false_alarms") -> list[Verdict]:
+        """Ordinary messages of the set that got a crisis reply."""
         score = self.by_set.get(set_name) or Score()
-        return sum("crisis alarm for an ordinary message" in v.problems for v in score.wrong)
+        return [v for v in score.wrong if CRISIS_ALARM in v.problems]
 
 
 def evaluate(cases: list[Case], send: Sender, workers: int = 6) -> Results:
@@ -223,7 +230,8 @@ def format_summary(results: Results) -> str:
                 )
     t = results.turns
     lines.append(f"{'conversation turns':<36} {t.right:>7} {t.total:>6} {t.share:>7.1%}")
-    lines.append(f"crisis alarms on the false-alarm set: {results.crisis_alarms()}")
+    lines.append(f"crisis alarms on the false-alarm set: {len(results.crisis_alarms())}")
+    lines.append(f"crisis alarms on the held-back set: {len(results.crisis_alarms('holdout'))}")
     return "\n".join(lines)
 
 

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# Responses and messages that only accompany an answer (the offer of a person, the gentle crisis
-# line): they are not the answer itself.
-AUXILIARY = {"utter_offer_human", "utter_crisis_gentle"}
-GENTLE_LINE = "utter_crisis_gentle"
+# Responses and messages that only accompany an answer (the offer of a person, the other question
+# of two, the gentle crisis line): they are not the answer itself.
+AUXILIARY = {"utter_offer_human", "other_question"}
+GENTLE_LINE = "crisis_gentle"
 
 _RESPONSES = {
     "utter_greet": "greet",
@@ -43,8 +43,14 @@ _MESSAGES = {
     "address_outside": "outside_krakow",
     "branch_found": "branch/answer",
     "branch_unknown": "branch/answer",
+    "follow_up_unknown": "out_of_scope",
+    "follow_up_which": "clarify",
+    "callback_no_contact": "contact",
+    # Leaving the handoff: "Dobrze, nie przekazuję rozmowy…", "…rozmowa wróciła do asystenta".
+    "handoff_declined": "ack",
+    "handoff_cancelled": "ack",
 }
-_MESSAGE_PREFIXES = {"handoff_": "handoff", "callback_": "handoff", "follow_up_": "out_of_scope"}
+_MESSAGE_PREFIXES = {"handoff_": "handoff", "callback_": "handoff"}
 
 
 def label_of(metadata: Mapping[str, Any]) -> str:
@@ -95,9 +101,10 @@ def last_turn(tracker: Mapping[str, Any]) -> Turn:
         metadata = event.get("metadata") or {}
         texts.append(event.get("text") or "")
         buttons += (event.get("data") or {}).get("buttons") or []
-        if metadata.get("utter_action") == GENTLE_LINE:
+        said = metadata.get("utter_action") or metadata.get("message_key")
+        if said == GENTLE_LINE:
             gentle = True
-        elif metadata.get("utter_action") not in AUXILIARY:
+        elif said not in AUXILIARY:
             labels.append(label_of(metadata))
     loop = (tracker.get("active_loop") or {}).get("name")
     return Turn(labels, texts, buttons, gentle, dict(tracker.get("slots") or {}), loop)

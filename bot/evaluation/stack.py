@@ -79,7 +79,9 @@ class RasaStack:
 
 
 @contextmanager
-def rasa_stack(model: Path, workdir: Path, env: dict[str, str] | None = None) -> Iterator[RasaStack]:
+def rasa_stack(
+    model: Path, workdir: Path, env: dict[str, str] | None = None
+) -> Iterator[RasaStack]:
     """Start both servers with a fresh SQLite tracker store in `workdir`; stop them after."""
     workdir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
