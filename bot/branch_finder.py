@@ -57,6 +57,20 @@ def _search_state(**slots: Any) -> dict[str, Any]:
     return dict.fromkeys(SEARCH_SLOTS) | slots
 
 
+def district_numeral(value: str | None) -> str | None:
+    """The roman numeral of a district entity: "XII" as it is, "12" (typed digits) converted.
+
+    Digits are not entity synonyms: Rasa's synonym mapper would turn every "5" of a house number
+    into "V".
+    """
+    if value in DISTRICTS:
+        return value
+    numerals = list(DISTRICTS)
+    if value and value.isdigit() and 1 <= int(value) <= len(numerals):
+        return numerals[int(value) - 1]
+    return None
+
+
 def concerns_address(intent: str | None, entities: Sequence[Mapping[str, Any]]) -> bool:
     """Whether a message answers the address question; if not, the rules answer it instead."""
     named = {e.get("entity") for e in entities}
@@ -69,10 +83,28 @@ def interpret(
     entities: Sequence[Mapping[str, Any]],
     pending_street: str | None,
     resolver: AddressResolver,
+    pending_district: str | None = None,
 ) -> dict[str, Any]:
-    """The search state after a message that concerns the address."""
-    chosen = _entity(entities, "district")
-    if chosen in DISTRICTS:
+    """The search state after a message that concerns the address.
+
+    `pending_district` is the district awaiting confirmation: naming it again ("tak, Krowodrza")
+    confirms it.
+    """
+    state = _interpret(text, intent, entities, pending_street, resolver)
+    if pending_district and state.get("district") == pending_district:
+        state["district_confirmed"] = True
+    return state
+
+
+def _interpret(
+    text: str,
+    intent: str | None,
+    entities: Sequence[Mapping[str, Any]],
+    pending_street: str | None,
+    resolver: AddressResolver,
+) -> dict[str, Any]:
+    chosen = district_numeral(_entity(entities, "district"))
+    if chosen:
         return _search_state(district=chosen, district_label=district_label(chosen))
     hints = {name: _entity(entities, name) for name in ADDRESS_ENTITIES}
     if pending_street and not hints["street"]:

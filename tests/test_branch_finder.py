@@ -157,3 +157,28 @@ def test_every_message_is_used_by_the_code(messages):
     )
     named = {key for key in messages.keys() if f'"{key}"' in code}  # noqa: SIM118 (not a dict)
     assert sorted(messages.keys() - named - branch_finder_keys()) == []
+
+
+@pytest.mark.parametrize(("typed", "numeral"), [("XII", "XII"), ("12", "XII"), ("5", "V")])
+def test_a_district_typed_as_a_number_is_its_numeral(typed: str, numeral: str) -> None:
+    assert bf.district_numeral(typed) == numeral
+
+
+@pytest.mark.parametrize("typed", ["0", "19", "Witosa", None])
+def test_no_district_from_what_is_not_one(typed) -> None:
+    assert bf.district_numeral(typed) is None
+
+
+def test_a_house_number_is_never_read_as_a_district(resolver) -> None:
+    slots = interpret(resolver, "mieszkam na ulicy Witosa 5", entities=[])
+    assert slots["district"] == "XI"
+
+
+def test_naming_the_district_awaiting_confirmation_confirms_it(resolver) -> None:
+    slots = bf.interpret("tak, Krowodrza", "inform_address", [], None, resolver, "V")
+    assert slots["district"] == "V" and slots["district_confirmed"] is True
+
+
+def test_naming_another_district_asks_again(resolver) -> None:
+    slots = bf.interpret("nie, Bieżanów", "inform_address", [], None, resolver, "V")
+    assert slots["district"] == "XII" and slots["district_confirmed"] is None

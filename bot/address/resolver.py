@@ -17,6 +17,7 @@ from bot.address.index import Entry, FormIndex, Tier
 from bot.address.matching import HouseNumber, Match, Matcher, read_house_number
 from bot.address.model import Candidate, ParsedAddress, Resolution
 from bot.address.normalise import Token, find_postcodes, tokenise
+from bot.address.places import lives_in_krakow, outside_place
 
 KRAKOW_POSTCODE_PREFIXES = ("30-", "31-")
 # Before an outside place these say the resident lives there ("w Wieliczce", "z Skawiny"),
@@ -78,7 +79,8 @@ class AddressResolver:
         neighbourhood: str | None = None,
     ) -> Resolution:
         """Resolve `text`; the entity hints, when given, are read as sure to be an address."""
-        matches = self._matches(text, tokenise(text), hint=False)
+        tokens = tokenise(text)
+        matches = self._matches(text, tokens, hint=False)
         for hint in (street, neighbourhood):
             if hint:
                 matches += self._matches(hint, tokenise(hint), hint=True)
@@ -96,12 +98,15 @@ class AddressResolver:
             neighbourhood=places[0].match.surface if places else neighbourhood,
             raw=text,
         )
-        if self._outside(postcodes, self._found(matches, ("outside",)), streets + places):
+        outside = [] if lives_in_krakow(tokens) else self._found(matches, ("outside",))
+        if self._outside(postcodes, outside, streets + places):
             return Resolution("outside", parsed)
         if streets:
             return self._decide_street(parsed, streets, places, number)
         if places:
             return self._decide(parsed, places, one_street=False)
+        if outside_place(tokens):
+            return Resolution("outside", parsed)
         return Resolution("unknown", parsed)
 
     def _matches(self, text: str, tokens: list[Token], hint: bool) -> list[Match]:
@@ -137,7 +142,9 @@ class AddressResolver:
         if any(not code.startswith(KRAKOW_POSTCODE_PREFIXES) for code in postcodes):
             return True
         marked = any(
-            f.match.previous in _LOCALITY_WORDS or f.match.key.split()[0] in _OUTSIDE_PHRASE_STARTS
+            f.match.previous in _LOCALITY_WORDS
+            or f.match.key.split()[0] in _OUTSIDE_PHRASE_STARTS
+            or f.match.start == 0  # "Wieliczka, ul. Kościuszki 5": the town heads the address
             for f in outside
         )
         return bool(outside) and (marked or not krakow)

@@ -9,3 +9,8 @@ _FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZ
 def fold_diacritics(text: str) -> str:
     """Map Polish letters to ASCII so that "się" and "sie" compare equal."""
     return text.translate(_FOLD)
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a space-separated list: long word lists stay readable in the source."""
+    return frozenset(text.split())

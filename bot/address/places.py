@@ -1,0 +1,68 @@
+"""Towns and villages outside Kraków, from the geographical names in Morfeusz's SGJP dictionary.
+
+The gazetteer lists only a few places near Kraków; residents write from anywhere ("jestem
+z Tarnowa", "mieszkam w Proszowicach"). SGJP tags every Polish town and village as
+`nazwa_geograficzna`, so a geographical name after a word that says "living there" (w, z, pod,
+gmina…) names a place outside Kraków once the gazetteer has found nothing in Kraków.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.address.morphology import morfeusz
+from bot.address.normalise import Token
+from bot.nlp.text import fold_diacritics, word_set
+
+# Words before a place that say the resident lives or comes from there.
+_LOCALITY_WORDS = word_set(
+    "w we z ze pod spod kolo niedaleko okolice okolicy okolicach gmina gminie gminy gm powiat"
+    " powiecie miejscowosc miejscowosci wies wsi"
+)
+# Geographical names that are not a municipality of residence: Kraków itself, countries and
+# regions (a resident "z Ukrainy" may well live in Kraków), rivers and mountains.
+_NOT_A_MUNICIPALITY = word_set(
+    "krakow polska ukraina rosja bialorus litwa niemcy czechy slowacja europa malopolska"
+    " malopolskie slask wisla tatry beskidy gory"
+)
+_PROPER = {"nazwa_geograficzna"}
+_COMMON_TAGS = {"adj", "adja", "adjp", "adv", "fin", "inf", "praet", "impt", "prep", "conj", "qub"}
+
+
+@lru_cache(maxsize=20_000)
+def _geographic_lemma(word: str, capitalised: bool) -> str | None:
+    """The town a word names, if SGJP knows it as one and the word is not an everyday word too.
+
+    "Nowej" is also an adjective and "zielonkach" a plant: such words count only when typed
+    with a capital letter. SGJP knows some names only capitalised ("Limanowej").
+    """
+    lemma, everyday = None, False
+    for _start, _end, (_orth, base, tag, names, _quals) in morfeusz().analyse(word):
+        if _PROPER & set(names):
+            lemma = lemma or base.split(":")[0]
+        elif tag.split(":")[0] in _COMMON_TAGS or "nazwa_pospolita" in names:
+            everyday = True
+    if lemma is None or (everyday and not capitalised):
+        return None
+    return lemma
+
+
+def lives_in_krakow(tokens: list[Token]) -> bool:
+    """ "w Krakowie" said of oneself outweighs a town named elsewhere in the message."""
+    return any(
+        previous.key in ("w", "we") and _geographic_lemma(token.surface.lower(), False) == "Kraków"
+        for previous, token in zip(tokens, tokens[1:], strict=False)
+    )
+
+
+def outside_place(tokens: list[Token]) -> str | None:
+    """The first town outside Kraków that the message says the resident lives in or comes from."""
+    if lives_in_krakow(tokens):
+        return None
+    for previous, token in zip(tokens, tokens[1:], strict=False):
+        if previous.key not in _LOCALITY_WORDS or not token.is_word or len(token.key) < 3:
+            continue
+        lemma = _geographic_lemma(token.surface, token.surface[:1].isupper())
+        if lemma and fold_diacritics(lemma.lower()) not in _NOT_A_MUNICIPALITY:
+            return lemma
+    return None

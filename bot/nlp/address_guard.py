@@ -1,0 +1,61 @@
+"""Rasa NLU component: an address in any sentence goes to the branch finder.
+
+"mieszkam na ulicy Witosa 5, gdzie mam isc" is about the branch whatever words surround the
+address, and "Jestem z Tarnowa, gdzie mam się zgłosić?" is about another gmina. The classifier
+cannot learn every street inside every sentence; the gazetteer (bot/address) knows them, inflected,
+without Polish letters and with typos, and Morfeusz knows the towns outside Kraków. Placed after
+DIETClassifier and before CrisisGuard in config.yml: a crisis still wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.address import AddressResolver
+from bot.nlp.address_mentions import AddressMention, find_mention
+from bot.nlp.crisis import is_certain_crisis
+from bot.nlp.ranking import choose_intent
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AddressGuard(GraphComponent):
+    def __init__(self, resolver: AddressResolver) -> None:
+        self._resolver = resolver
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> AddressGuard:
+        return cls(AddressResolver.load())
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if is_certain_crisis(intent):
+                continue
+            mention = find_mention(message.get(TEXT) or "", intent, self._resolver)
+            if mention:
+                _apply(message, mention)
+        return messages
+
+
+def _apply(message: Message, mention: AddressMention) -> None:
+    choose_intent(message, mention.intent)
+    kept = [e for e in message.get(ENTITIES) or [] if e.get("entity") == "district"]
+    extracted = [{**e, "extractor": "AddressGuard"} for e in mention.entities]
+    message.set(ENTITIES, kept + extracted, add_to_output=True)

@@ -1,0 +1,106 @@
+"""Whether a message says where the resident lives, and what that means for the dialogue.
+
+Tested without Rasa; `AddressGuard` applies the decision to the NLU result. A street or
+neighbourhood of Kraków counts when it is said as an address (a house number, "ul.", "os.", "na",
+"w", "z" before it, a word like "mieszkam" or "filia", or little else in the message), so that
+"pani Józefa mi pomagała" does not start a branch search for ul. Józefa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.address import AddressResolver, ParsedAddress
+from bot.address.matching import CONTEXT_WORDS
+from bot.address.normalise import PREFIXES, Token, tokenise
+from bot.nlp.morfeusz_lemmatizer import default_analyser
+from bot.nlp.text import fold_diacritics, word_set
+
+ADDRESS_INTENT = "inform_address"
+OUTSIDE_INTENT = "outside_krakow"
+# These start the branch search themselves, and the search reads the address from the message.
+BRANCH_INTENTS = frozenset({"find_branch", "ask_join_pora"})
+# Lemmas (folded) that make a named place the resident's place.
+_RESIDENCE_LEMMAS = word_set(
+    "mieszkac zamieszkac zamieszkiwac zamieszkaly mieszkanie zameldowac zameldowany meldunek"
+    " adres dzielnica osiedle rejon okolica filia mops osrodek pochodzic nalezec"
+)
+_SHORT_MESSAGE_WORDS = 3
+# A classifier this sure of an intent that is not about places keeps it against a weak sign.
+CONFIDENT = 0.7
+ADDRESS_LIKE = frozenset({"inform_address", "inform_district", "outside_krakow", "nlu_fallback"})
+
+
+@dataclass(frozen=True)
+class AddressMention:
+    """The intent the message has for the dialogue, with the address as NLU entities."""
+
+    intent: str
+    entities: list[dict[str, Any]]
+
+
+def find_mention(
+    text: str, intent: Mapping[str, Any], resolver: AddressResolver
+) -> AddressMention | None:
+    """The address the message says the resident lives at, if it says one.
+
+    A place named only after a preposition ("godziny otwarcia na Józefińskiej") does not outweigh
+    a classifier that is sure the message asks something else.
+    """
+    name = intent.get("name")
+    if not text.strip() or text.startswith("/") or name in BRANCH_INTENTS:
+        return None
+    result = resolver.resolve(text)
+    if result.status == "outside":
+        return AddressMention(OUTSIDE_INTENT, [])
+    if result.status == "unknown":
+        return None
+    tokens = tokenise(text)
+    sure_otherwise = intent.get("confidence", 0.0) >= CONFIDENT and name not in ADDRESS_LIKE
+    if not said_as_address(tokens, result.parsed) and (
+        sure_otherwise or not placed_by_preposition(tokens, result.parsed)
+    ):
+        return None
+    return AddressMention(ADDRESS_INTENT, _entities(text, result.parsed))
+
+
+def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:
+    """A house number, "ul."/"os.", a word like "mieszkam", or hardly anything but the place."""
+    if parsed.house_number or parsed.postcode or any(t.key in PREFIXES for t in tokens):
+        return True
+    words = [t for t in tokens if t.is_word]
+    if len(words) <= _SHORT_MESSAGE_WORDS:
+        return True
+    analyser = default_analyser()
+    return any(fold_diacritics(analyser.lemma_pos(t.key)[0]) in _RESIDENCE_LEMMAS for t in words)
+
+
+def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:
+    """ "na Kurdwanowie", "z Bieżanowa": a weaker sign, on its own, that the place is home."""
+    named = {
+        fold_diacritics(name.split()[0].lower())
+        for name in (parsed.street, parsed.neighbourhood)
+        if name
+    }
+    return any(
+        previous.key in CONTEXT_WORDS and token.key in named
+        for previous, token in zip(tokens, tokens[1:], strict=False)
+    )
+
+
+def _entities(text: str, parsed: ParsedAddress) -> list[dict[str, Any]]:
+    entities = []
+    lowered = text.lower()
+    for name, value in (
+        ("street", parsed.street),
+        ("house_number", parsed.house_number),
+        ("neighbourhood", parsed.neighbourhood),
+    ):
+        if value:
+            start = max(lowered.find(value.lower()), 0)
+            entities.append(
+                {"entity": name, "value": value, "start": start, "end": start + len(value)}
+            )
+    return entities

@@ -1,0 +1,45 @@
+"""Towns outside Kraków that the gazetteer does not list, found by Morfeusz's geographical names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.address import AddressResolver
+from bot.address.normalise import tokenise
+from bot.address.places import outside_place
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("Jestem z Tarnowa, gdzie mam się zgłosić?", "Tarn"),  # Tarnów (or Tarnowa, Tarnowo)
+        ("mieszkam w Proszowicach", "Proszowice"),
+        ("jestem z Limanowej", "Limanowa"),  # SGJP knows it only capitalised
+        ("mieszkamy pod Rzeszowem", "Rzeszów"),
+    ],
+)
+def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
+    assert (outside_place(tokenise(text)) or "").startswith(town)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jestem z Ukrainy, gdzie mam iść",  # a country: the resident may live in Kraków
+        "mieszkam w Krakowie, pochodzę z Tarnowa",
+        "mam problem z nowym mieszkaniem",
+        "pracowałam w Niemczech",
+        "wracam z pracy",
+        "z mamą mieszkam w bloku",
+        "Tarnów",  # nothing says the resident lives there
+    ],
+)
+def test_no_town_where_none_is_said_to_be_home(text: str) -> None:
+    assert outside_place(tokenise(text)) is None
+
+
+def test_the_resolver_sends_an_unlisted_town_to_its_own_gmina() -> None:
+    resolver = AddressResolver.load()
+    assert resolver.resolve("mieszkam w Proszowicach, gdzie mam iść").status == "outside"
+    assert resolver.resolve("mieszkam w Krakowie, pochodzę z Tarnowa").status == "unknown"
+    assert resolver.resolve("Wieliczka, ul. Kościuszki 5").status == "outside"

@@ -1,0 +1,65 @@
+"""An address inside any sentence goes to the branch finder; a name that is not one does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.address import AddressResolver
+from bot.nlp.address_mentions import find_mention
+
+UNSURE = {"name": "crisis_basic_needs", "confidence": 0.74}
+
+
+@pytest.fixture(scope="module")
+def resolver() -> AddressResolver:
+    return AddressResolver.load()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mieszkam na ulicy Witosa 5, gdzie mam isc",
+        "Mieszkam w Bieżanowie, gdzie się zgłosić?",
+        "Jestem z Kurdwanowa, gdzie jest najbliższy MOPS dla mnie?",
+        "os. teatralne 12 - jaka filia mops",
+        "na prokocimiu mieszkamy od roku, mama potrzebuje opieki",
+        "Swoszowice",
+    ],
+)
+def test_a_krakow_address_in_a_sentence_is_an_address(resolver, text: str) -> None:
+    mention = find_mention(text, UNSURE, resolver)
+    assert mention is not None and mention.intent == "inform_address"
+
+
+def test_the_entities_carry_the_street_and_the_number(resolver) -> None:
+    mention = find_mention("mieszkam na ulicy Witosa 5, gdzie mam isc", UNSURE, resolver)
+    assert mention is not None
+    found = {e["entity"]: e["value"] for e in mention.entities}
+    assert found == {"street": "Witosa", "house_number": "5"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jestem z Tarnowa, gdzie mam się zgłosić?", "mieszkam w Skawinie", "Wieliczka, Krakowska 12"],
+)
+def test_a_town_outside_krakow_is_another_gmina(resolver, text: str) -> None:
+    mention = find_mention(text, UNSURE, resolver)
+    assert mention is not None and mention.intent == "outside_krakow"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pani Józefa mi bardzo pomogła", "Czym był projekt COGITO?", "jestem z Ukrainy"],
+)
+def test_no_address_where_none_is_given(resolver, text: str) -> None:
+    assert find_mention(text, UNSURE, resolver) is None
+
+
+def test_a_place_after_a_preposition_does_not_outweigh_a_sure_classifier(resolver) -> None:
+    text = "w jakich godzinach jest otwarte na jozefinskiej"
+    assert find_mention(text, {"name": "out_of_scope", "confidence": 0.9}, resolver) is None
+    assert find_mention(text, {"name": "out_of_scope", "confidence": 0.4}, resolver)
+
+
+def test_the_branch_search_reads_its_own_address(resolver) -> None:
+    assert find_mention("gdzie jest filia dla Witosa 5", {"name": "find_branch"}, resolver) is None
