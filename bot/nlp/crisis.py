@@ -8,8 +8,10 @@ letters do not matter, and "nie" in another clause does not turn a sentence into
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,59 +21,123 @@ from bot.nlp.text import fold_diacritics
 LEXICON_FILE = Path(__file__).resolve().parents[2] / "data" / "crisis_lexicon.yml"
 # Words that carry no meaning in a phrase ("z", "na"): they need not occur in the message.
 _IGNORED_POS = {"prep", "conj", "comp", "interp"}
+# Personal pronouns keep their form: "mnie bije" is about the writer, "serce mi bije" is not.
+_FORM_POS = {"ppron12", "ppron3", "siebie"}
+# "się" belongs to the verb right before it: "zabiję się", never "zabije, jak się spóźnię".
+_CLITIC = "sie"
 # How many other words may stand between two words of a phrase ("nie chcę już żyć").
 MAX_GAP = 2
+# The lexicon's list of phrases in which crisis words have an everyday sense ("pogotowie
+# gazowe", "zabić się ze śmiechu"): a crisis phrase found inside one of them does not count.
+EVERYDAY = "everyday"
 
 Phrase = tuple[str, ...]
 
+CRISIS_PREFIX = "crisis_"
+CRISIS_HINT = "crisis_hint"  # key in the parse data: add the gentle line
+# The classifier alone is sure of a crisis from this confidence on; below it, and for a crisis
+# ranked above HINT_CONFIDENCE behind another intent, the message is answered as it asks and one
+# gentle line with the 24/7 numbers follows (`crisis_hint` in the parse data).
+CERTAIN_CONFIDENCE = 0.9
+HINT_CONFIDENCE = 0.3
+
+
+def is_crisis(intent: str | None) -> bool:
+    return bool(intent) and str(intent).startswith(CRISIS_PREFIX)
+
+
+def is_certain_crisis(intent: Mapping[str, Any]) -> bool:
+    """A crisis intent from the lexicon (confidence 1.0) or a classifier that is sure of it."""
+    return is_crisis(intent.get("name")) and intent.get("confidence", 0.0) >= CERTAIN_CONFIDENCE
+
 
 class CrisisLexicon:
-    def __init__(self, phrases: dict[str, list[Phrase]], analyser: MorfeuszAnalyser):
+    def __init__(
+        self,
+        phrases: dict[str, list[Phrase]],
+        analyser: MorfeuszAnalyser,
+        everyday: list[Phrase] | None = None,
+    ):
         self._phrases = phrases
+        self._everyday = everyday or []
         self._analyser = analyser
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> CrisisLexicon:
         analyser = default_analyser()
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        everyday = [cls._key(analyser, phrase) for phrase in raw.pop(EVERYDAY, None) or []]
         phrases = {}
         for intent, entries in raw.items():
-            if not intent.startswith("crisis_") or not entries:
+            if not is_crisis(intent) or not entries:
                 raise ValueError(f"{path}: '{intent}' must be a crisis_* intent with phrases")
             phrases[intent] = [cls._key(analyser, phrase) for phrase in entries]
-        return cls(phrases, analyser)
+        return cls(phrases, analyser, everyday)
 
     @staticmethod
     def _key(analyser: MorfeuszAnalyser, phrase: str) -> Phrase:
         words = [w.strip(".,!?") for w in phrase.lower().split()]
-        return tuple(
-            fold_diacritics(lemma)
-            for lemma, pos in map(analyser.lemma_pos, words)
-            if pos not in _IGNORED_POS
+        keys = (
+            (_word_key(word, lemma, pos), pos)
+            for word, (lemma, pos) in zip(words, map(analyser.lemma_pos, words), strict=True)
         )
+        return tuple(key for key, pos in keys if pos not in _IGNORED_POS)
 
     def lemmas(self, words: Iterable[str]) -> list[str]:
-        return [fold_diacritics(self._analyser.lemma_pos(w.lower())[0]) for w in words]
+        """The message's words as the lexicon compares them (lemmas; pronouns as written)."""
+        lowered = [w.lower() for w in words]
+        return [_word_key(w, *self._analyser.lemma_pos(w)) for w in lowered]
 
     def match(self, lemmas: list[str]) -> str | None:
-        """The crisis intent whose phrase occurs in the message's lemmas, if any."""
+        """The crisis intent whose phrase occurs in the message, outside every everyday phrase."""
+        harmless = {i for phrase in self._everyday for span in _spans(phrase, lemmas) for i in span}
         for intent, phrases in self._phrases.items():
-            if any(_occurs(phrase, lemmas) for phrase in phrases):
-                return intent
+            for phrase in phrases:
+                if any(not harmless & span for span in _spans(phrase, lemmas)):
+                    return intent
         return None
 
 
-def _occurs(phrase: Phrase, lemmas: list[str]) -> bool:
-    """`phrase` in order within `lemmas`, each word at most MAX_GAP words after the previous."""
+def _word_key(word: str, lemma: str, pos: str) -> str:
+    return fold_diacritics(word if pos in _FORM_POS else lemma)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """What the classifier's crisis guess means for the reply."""
+
+    replacement: Mapping[str, Any] | None  # the intent to answer instead of an unsure crisis
+    hint: bool  # add the gentle line with the 24/7 numbers
+
+
+def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]]) -> Tier:
+    """Certain crisis: kept. Unsure crisis: the likeliest other intent, with the gentle line.
+
+    A crisis ranked high behind another intent also gets the gentle line.
+    """
+    if is_certain_crisis(intent):
+        return Tier(None, False)
+    if is_crisis(intent.get("name")):
+        other = next((r for r in ranking if not is_crisis(r.get("name"))), None)
+        return Tier(other, True)
+    crisis = max((r.get("confidence", 0.0) for r in ranking if is_crisis(r.get("name"))), default=0)
+    return Tier(None, crisis >= HINT_CONFIDENCE)
+
+
+def _spans(phrase: Phrase, lemmas: list[str]) -> Iterator[set[int]]:
+    """Each occurrence of `phrase` in order within `lemmas`, as the positions of its words.
+
+    Each word stands at most MAX_GAP words after the previous one; "się" right after its verb.
+    """
     for start, lemma in enumerate(lemmas):
         if lemma != phrase[0]:
             continue
-        position = start
+        positions = [start]
         for word in phrase[1:]:
-            window = lemmas[position + 1 : position + 2 + MAX_GAP]
+            gap = 0 if word == _CLITIC else MAX_GAP
+            window = lemmas[positions[-1] + 1 : positions[-1] + 2 + gap]
             if word not in window:
                 break
-            position += 1 + window.index(word)
+            positions.append(positions[-1] + 1 + window.index(word))
         else:
-            return True
-    return False
+            yield set(positions)

@@ -1,6 +1,9 @@
-"""Rasa NLU component: a crisis phrase overrides the intent classifier's guess.
+"""Rasa NLU component: the crisis answer when a crisis is certain, never for a plain question.
 
-Placed after DIETClassifier and before FallbackClassifier in config.yml.
+Certain: a phrase of the crisis lexicon (it overrides every other guess), or the classifier sure of
+a crisis. Unsure: the message is answered as it asks, and `crisis_hint` in the parse data adds one
+gentle line with the 24/7 numbers after the answer (bot.nlp.crisis.classifier_tier). Placed last
+among the intent classifiers, before FallbackClassifier, in config.yml.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.crisis import CrisisLexicon
+from bot.nlp.crisis import CRISIS_HINT, CrisisLexicon, classifier_tier
+from bot.nlp.ranking import choose_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -40,11 +44,13 @@ class CrisisGuard(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             words = [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
-            intent = self._lexicon.match(self._lexicon.lemmas(words))
-            current = (message.get(INTENT) or {}).get("name")
-            if intent and intent != current:
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != intent]
-                message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
-                ranking.insert(0, {"name": intent, "confidence": 1.0})
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            certain = self._lexicon.match(self._lexicon.lemmas(words))
+            if certain:
+                choose_intent(message, certain)
+                continue
+            tier = classifier_tier(message.get(INTENT) or {}, message.get(INTENT_RANKING_KEY) or [])
+            if tier.replacement:
+                choose_intent(message, tier.replacement["name"], tier.replacement["confidence"])
+            if tier.hint:
+                message.set(CRISIS_HINT, True, add_to_output=True)
         return messages

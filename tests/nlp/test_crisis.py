@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.crisis import CrisisLexicon
+from bot.nlp.crisis import CrisisLexicon, Tier, classifier_tier
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,10 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("jestem bita przez chłopaka", "crisis_violence"),
         ("konkubent mnie katuje", "crisis_violence"),
         ("sąsiad leży nieprzytomny", "crisis_danger"),
-        ("ratunku", "crisis_danger"),
+        ("ratunku, pali się w kuchni", "crisis_danger"),
+        ("polknelam wszystkie tabletki", "crisis_danger"),
+        ("mąż mnie uderzył w twarz", "crisis_violence"),
+        ("myślę żeby skoczyć z mostu", "crisis_suicide"),
         ("nie mam gdzie dzis spac", "crisis_basic_needs"),
         ("moje dzieci sa glodne", "crisis_basic_needs"),
         ("wyrzucili mnie z mieszkania", "crisis_basic_needs"),
@@ -54,6 +57,13 @@ def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str,
         "chcę żyć normalnie",
         "mam co jeść, ale nie mam pracy",
         "oddychać świeżym powietrzem",
+        # Crisis words in their everyday senses (the lexicon's `everyday` list and its rules).
+        "ratunku, nie umiem wypełnić wniosku",
+        "serce mi bije szybciej przed wizytą w urzędzie",
+        "szef mnie zabije, jak się spóźnię",
+        "zabiję się ze śmiechu",
+        "czy pogotowie gazowe to u was",
+        "pali się światło na klatce",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
@@ -65,3 +75,37 @@ def test_a_lexicon_entry_must_name_a_crisis_intent(tmp_path) -> None:
     bad.write_text("greet:\n  - dzień dobry\n", encoding="utf-8")
     with pytest.raises(ValueError, match="crisis_"):
         CrisisLexicon.load(bad)
+
+
+def test_everyday_phrases_cancel_only_the_words_they_cover(tmp_path) -> None:
+    lexicon_file = tmp_path / "lexicon.yml"
+    lexicon_file.write_text(
+        "crisis_danger:\n  - pogotowie\neveryday:\n  - pogotowie gazowe\n", encoding="utf-8"
+    )
+    lexicon = CrisisLexicon.load(lexicon_file)
+    assert detect(lexicon, "dzwonię na pogotowie gazowe") is None
+    assert detect(lexicon, "pogotowie gazowe nie przyjechało, wezwij pogotowie") == "crisis_danger"
+
+
+def test_a_sure_classifier_keeps_the_crisis() -> None:
+    tier = classifier_tier({"name": "crisis_suicide", "confidence": 0.95}, [])
+    assert tier == Tier(None, False)
+
+
+def test_an_unsure_crisis_answers_the_next_intent_with_the_gentle_line() -> None:
+    ranking = [
+        {"name": "crisis_suicide", "confidence": 0.52},
+        {"name": "cogito", "confidence": 0.4},
+    ]
+    tier = classifier_tier(ranking[0], ranking)
+    assert tier.replacement == ranking[1] and tier.hint
+
+
+def test_a_likely_crisis_behind_another_intent_adds_the_gentle_line() -> None:
+    ranking = [
+        {"name": "situation", "confidence": 0.6},
+        {"name": "crisis_suicide", "confidence": 0.35},
+    ]
+    assert classifier_tier(ranking[0], ranking) == Tier(None, True)
+    ranking[1]["confidence"] = 0.05
+    assert classifier_tier(ranking[0], ranking) == Tier(None, False)
