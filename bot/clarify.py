@@ -41,6 +41,29 @@ def load_topics(path: Path = TOPICS_FILE) -> dict[str, Topic]:
     return {key: Topic(key, entry["title"], entry["payload"]) for key, entry in raw.items()}
 
 
+def answers_of(parse: Mapping[str, Any], intent: str | None) -> list[Mapping[str, Any]]:
+    """The response selector's ranking of a retrieval intent's answers, best first.
+
+    A selector trained for one retrieval intent reports under its name; one selector for all of
+    them (config.yml) reports under "default", ranking every retrieval intent's answers together.
+    """
+    selector = parse.get("response_selector") or {}
+    entry = selector.get(intent) or selector.get("default") or {}
+    chosen = entry.get("response") or {}
+    answers = [a for a in entry.get("ranking") or [] if a != chosen]
+    if chosen:
+        answers.insert(0, chosen)  # the selector's own choice first, as Rasa answers with it
+    prefix = f"{intent}/"
+    return [a for a in answers if str(a.get("intent_response_key") or "").startswith(prefix)]
+
+
+def intent_key(parse_data: Mapping[str, Any]) -> str | None:
+    """The intent of a parsed message, with the answer for retrieval intents ("support/kis")."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    answers = answers_of(parse_data, intent)
+    return str(answers[0]["intent_response_key"]) if answers else intent
+
+
 def likely_topics(
     parse: Mapping[str, Any], topics: Mapping[str, Topic], limit: int = 2
 ) -> list[Topic]:
@@ -49,12 +72,11 @@ def likely_topics(
     A retrieval intent ("support") is narrowed to its likeliest sub-intent ("support/therapy")
     with the response selector's ranking, so that the button answers the right question.
     """
-    selector = parse.get("response_selector") or {}
     chosen: list[Topic] = []
     for ranked in parse.get("intent_ranking") or []:
         intent = ranked.get("name")
-        ranking = (selector.get(intent) or {}).get("ranking") or []
-        key = ranking[0].get("intent_response_key") if ranking else intent
+        answers = answers_of(parse, intent)
+        key = answers[0].get("intent_response_key") if answers else intent
         topic = topics.get(key) if key else None
         if topic and topic not in chosen:
             chosen.append(topic)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import yaml
 
-from bot.clarify import Topic, UserTurn, failures_in_a_row, likely_topics, load_topics, user_turns
+from bot.clarify import (
+    Topic,
+    UserTurn,
+    failures_in_a_row,
+    intent_key,
+    likely_topics,
+    load_topics,
+    user_turns,
+)
 from tests.conftest import ROOT
 
 TOPICS = load_topics()
@@ -91,3 +99,20 @@ def test_every_answer_topic_in_the_domain_can_be_offered() -> None:
     assert all(
         isinstance(topic, Topic) and topic.title and topic.payload for topic in TOPICS.values()
     )
+
+
+def test_one_selector_for_every_retrieval_intent_is_read_too() -> None:
+    """config.yml trains one ResponseSelector: Rasa reports it under "default"."""
+    ranking = [("pora/results", 0.5), ("support/therapy", 0.3), ("support/kis", 0.1)]
+    parse = {
+        "intent": {"name": "support"},
+        "intent_ranking": [{"name": "support", "confidence": 0.9}],
+        "response_selector": {
+            "default": {
+                "response": {"intent_response_key": "pora/results"},
+                "ranking": [{"intent_response_key": k, "confidence": c} for k, c in ranking],
+            }
+        },
+    }
+    assert intent_key(parse) == "support/therapy"
+    assert [t.key for t in likely_topics(parse, TOPICS)] == ["support/therapy"]
