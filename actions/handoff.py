@@ -9,10 +9,12 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.say import ReplyAction, say
-from bot.handoff.contact import ContactError, parse_contact
+from bot.handoff.contact import ContactError, parse_contact, says_no_contact
 from bot.handoff.desk import (
-    CANCEL_INTENT,
     HANDOFF_SLOTS,
+    LEAVE_FORM_INTENTS,
+    NO_CONTACT,
+    NO_CONTACT_INTENT,
     HandoffDesk,
     Mode,
     channel_of,
@@ -21,6 +23,7 @@ from bot.handoff.desk import (
     topic_of,
 )
 from bot.messages import Reply
+from bot.nlp.crisis import is_crisis
 
 DESK = HandoffDesk.from_env()
 
@@ -33,6 +36,10 @@ def _reset(ticket: int | None = None) -> list[dict[str, Any]]:
     return [SlotSet(slot, None) for slot in HANDOFF_SLOTS if slot != "handoff_ticket"] + [
         SlotSet("handoff_ticket", ticket)
     ]
+
+
+def _has_no_contact(intent: str, text: str) -> bool:
+    return intent == NO_CONTACT_INTENT or says_no_contact(text)
 
 
 def _mode(tracker: Tracker) -> Mode | None:
@@ -62,11 +69,14 @@ class ValidateHandoffForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
         intent = _intent(tracker) or ""
-        if intent == CANCEL_INTENT:
+        if intent in LEAVE_FORM_INTENTS:
             return {"handoff_consent": False, "handoff_description": None}
-        if intent.startswith("crisis_"):  # the numbers first; the person still gets a worker
+        if is_crisis(intent):  # the numbers first; the person still gets a worker
             dispatcher.utter_message(response=f"utter_{intent}")
             return {"handoff_description": str(value)}
+        if _mode(tracker) is Mode.callback and _has_no_contact(intent, str(value)):
+            # The consent question named a phone or e-mail: the answer is to that.
+            return {"handoff_consent": False, "callback_contact": NO_CONTACT}
         problem = description_problem(str(value))
         if problem:
             say(dispatcher, Reply(problem))
@@ -76,11 +86,18 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        if _intent(tracker) == CANCEL_INTENT:
+        intent = _intent(tracker) or ""
+        if intent in LEAVE_FORM_INTENTS or intent == "deny":
             return {"handoff_consent": False, "callback_contact": None}
+        if is_crisis(intent):  # the numbers first; the call-back can still be left
+            dispatcher.utter_message(response=f"utter_{intent}")
+            return {"callback_contact": None}
         try:
             contact = parse_contact(str(value))
         except ContactError as error:
+            if _has_no_contact(intent, str(value)):
+                # Another way instead of the same question again (action_handoff_submit).
+                return {"handoff_consent": False, "callback_contact": NO_CONTACT}
             dispatcher.utter_message(text=str(error))
             return {"callback_contact": None}
         return {"callback_contact": contact.value}  # normalised: parsing it again gives it back
@@ -123,7 +140,8 @@ class ActionHandoffSubmit(Action):
         channel = channel_of(tracker.get_latest_input_channel())
         description = tracker.get_slot("handoff_description") or ""
         if tracker.get_slot("handoff_consent") is not True:
-            say(dispatcher, DESK.declined())
+            no_contact = tracker.get_slot("callback_contact") == NO_CONTACT
+            say(dispatcher, DESK.no_contact() if no_contact else DESK.declined())
             return _reset()
         if _mode(tracker) is Mode.callback:
             contact = parse_contact(tracker.get_slot("callback_contact"))

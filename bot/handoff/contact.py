@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.nlp.text import fold_diacritics
 from bot.storage.models import ContactKind
 
 PHONE_HINT = (
@@ -32,6 +33,17 @@ _DOMAIN_LABEL = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 # \w guards also stop backtracking into a shorter run inside a longer one.
 # A line break ends a run: two numbers on two lines are two numbers.
 _PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\()?\d(?:[\d().\-]|[^\S\r\n])*\d(?!\w)")
+
+
+# "nie mam telefonu", "nie mam ani maila ani komórki": said instead of a contact.
+_NO_CONTACT = re.compile(
+    r"\bnie\s+(mam|posiadam|uzywam)\b.*\b(telefon|tel|mail|e-mail|email|komork|numer)"
+)
+
+
+def says_no_contact(text: str) -> bool:
+    """Whether the resident says they have no phone or e-mail to leave."""
+    return bool(_NO_CONTACT.search(fold_diacritics(text.lower())))
 
 
 class ContactError(ValueError):

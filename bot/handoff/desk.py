@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from bot.branches import BranchCatalogue
+from bot.clarify import intent_key
 from bot.handoff.callbacks import CallbackService
 from bot.handoff.contact import Contact
 from bot.handoff.hours import OfficeHours
@@ -25,6 +26,12 @@ from bot.storage.models import TicketStatus
 
 CANCEL_INTENT = "cancel_handoff"
 LEAVE_CONTACT_INTENT = "leave_contact"
+NO_CONTACT_INTENT = "no_contact"
+# Intents that leave the handoff form at a step that takes any text (the description, the
+# contact); at the consent question the rules in data/rules/handoff.yml do it.
+LEAVE_FORM_INTENTS = frozenset({CANCEL_INTENT, "stop", "help"})
+# The call-back slot's value for "I have neither a phone nor an e-mail".
+NO_CONTACT = "none"
 # What a resident may type instead of clicking "Wróć do asystenta" while a worker is on the line.
 CANCEL_PHRASES = {"anuluj", "wroc do asystenta", "powrot do asystenta", "nie chce czekac"}
 # Intents that say nothing about the resident's matter, so they are not the ticket's topic.
@@ -78,13 +85,6 @@ def control_intent(text: str) -> str | None:
         return intent if intent in (CANCEL_INTENT, LEAVE_CONTACT_INTENT) else None
     folded = " ".join(fold_diacritics(stripped.lower()).strip(" .!").split())
     return CANCEL_INTENT if folded in CANCEL_PHRASES else None
-
-
-def intent_key(parse_data: Mapping[str, Any]) -> str | None:
-    """The intent of a parsed message, with the answer for retrieval intents ("support/kis")."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    selected = (parse_data.get("response_selector") or {}).get(intent) or {}
-    return (selected.get("response") or {}).get("intent_response_key") or intent
 
 
 def topic_of(events: Iterable[Mapping[str, Any]]) -> str | None:
@@ -156,6 +156,11 @@ class HandoffDesk:
 
     def declined(self) -> Reply:
         return Reply("handoff_declined", self._point())
+
+    def no_contact(self) -> Reply:
+        """For a resident with no phone or e-mail: the information point, the chat's hours, the
+        branch, instead of asking for a contact again."""
+        return Reply("callback_no_contact", {**self._point(), "hours": self.hours().describe()})
 
     # --- the ticket ----------------------------------------------------------------------------
 

@@ -200,6 +200,20 @@ def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, wo
     assert "+48 600 100 200" in page and "Potrzebuję pomocy w sprawie opieki nad mamą" in page
 
 
+def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, workers, db) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        resident.say("chcę rozmawiać z pracownikiem")
+        resident.say("Tak, zgadzam się", "/affirm")
+        resident.say("Potrzebuję pomocy w sprawie opieki nad mamą")
+        other_way = texts(resident.say("nie mam telefonu ani maila"))
+        after = texts(resident.say("co to jest cogito"))
+    assert "numer telefonu albo adres e-mail" not in other_way
+    assert "Józefińska 14" in other_way and "12 616 54 08" in other_way
+    assert "COGITO" in after  # the form is over: the assistant answers again
+    assert not [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+
+
 def test_no_consent_no_ticket(gateway_url: str, workers, db) -> None:
     resident = Resident(gateway_url)
     resident.say("chcę rozmawiać z pracownikiem")

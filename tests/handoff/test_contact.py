@@ -13,6 +13,7 @@ from bot.handoff.contact import (
     Contact,
     ContactError,
     parse_contact,
+    says_no_contact,
 )
 from bot.storage.models import ContactKind
 
@@ -159,3 +160,17 @@ def test_a_normalised_contact_parses_to_itself(text: str) -> None:
     """The form keeps only the normalised value; the submit action parses it again."""
     contact = parse_contact(text)
     assert parse_contact(contact.value) == contact
+
+
+@pytest.mark.parametrize(
+    ("text", "none"),
+    [
+        ("nie mam telefonu ani maila", True),
+        ("Nie mam ani komórki, ani e-maila", True),
+        ("nie używam telefonu", True),
+        ("600 100 200", False),
+        ("nie mam teraz czasu", False),
+    ],
+)
+def test_having_no_contact_is_understood(text: str, none: bool) -> None:
+    assert says_no_contact(text) is none

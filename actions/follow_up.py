@@ -1,0 +1,27 @@
+"""action_follow_up: a follow-up question answered for the topic of the latest answer."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.branch_finder import CATALOGUE
+from actions.say import say
+from bot.follow_up import FollowUps
+
+FOLLOW_UPS = FollowUps.load()
+
+
+class ActionFollowUp(Action):
+    def name(self) -> str:
+        return "action_follow_up"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        aspect = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        answer = FOLLOW_UPS.answer(tracker.get_slot("topic"), aspect, CATALOGUE.information_point)
+        for response in answer.responses:
+            dispatcher.utter_message(response=response)
+        if answer.reply:
+            say(dispatcher, answer.reply)
+        return [FollowupAction("branch_form")] if answer.branch_search else []

@@ -1,0 +1,1 @@
+"""Rasa dialogue components of our own (policies)."""

@@ -1,0 +1,73 @@
+"""Follow-up questions that do not name their topic ("a ile kosztował?"), tested without Rasa.
+
+The `topic` slot keeps the topic of the latest answer (pora, cogito, support); the question's
+intent is the aspect (ask_cost, ask_when, ask_who, ask_how_join, ask_where, ask_results,
+ask_funding). data/follow_ups.yml, which MOPS
+staff may edit, says what answers each pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.branches import Branch
+from bot.messages import Reply
+
+FOLLOW_UPS_FILE = Path(__file__).resolve().parent.parent / "data" / "follow_ups.yml"
+ASPECTS = (
+    "ask_cost",
+    "ask_when",
+    "ask_who",
+    "ask_how_join",
+    "ask_where",
+    "ask_results",
+    "ask_funding",
+)
+BRANCH = "branch"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What to say (domain responses, then a message) and whether the branch search starts."""
+
+    responses: list[str] = field(default_factory=list)
+    reply: Reply | None = None
+    branch_search: bool = False
+
+
+class FollowUps:
+    def __init__(self, table: Mapping[str, Mapping[str, list[str]]]) -> None:
+        self._table = table
+
+    @classmethod
+    def load(cls, path: Path = FOLLOW_UPS_FILE) -> FollowUps:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        table = {}
+        for topic, answers in raw.items():
+            if set(answers) != set(ASPECTS):
+                raise ValueError(f"{path}: '{topic}' needs exactly {', '.join(ASPECTS)}")
+            table[topic] = {
+                aspect: value if isinstance(value, list) else [value]
+                for aspect, value in answers.items()
+            }
+        return cls(table)
+
+    def responses(self) -> set[str]:
+        """Every domain response the table names (a test checks they exist)."""
+        steps = {s for answers in self._table.values() for a in answers.values() for s in a}
+        return steps - {BRANCH, UNKNOWN}
+
+    def answer(self, topic: str | None, aspect: str, point: Branch) -> FollowUp:
+        """The answer to `aspect` for `topic`; without a topic, the question which one."""
+        steps = self._table.get(topic or "", {}).get(aspect)
+        if not steps:
+            return FollowUp(reply=Reply("follow_up_which"))
+        if UNKNOWN in steps:
+            contacts = {"phone": point.phones[0], "email": point.email or ""}
+            return FollowUp(reply=Reply("follow_up_unknown", contacts))
+        return FollowUp(responses=[s for s in steps if s != BRANCH], branch_search=BRANCH in steps)

@@ -1,0 +1,105 @@
+"""End to end, as residents write: follow-ups, addresses in sentences, ways out, no false alarms.
+
+The real Rasa server and action server over the REST webhook; each reply is read from the tracker
+(bot.evaluation.replies) so that the test names what the resident got, not how it was worded.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.evaluation.replies import Turn, last_turn
+from tests.conftest import RasaStack
+
+pytestmark = pytest.mark.slow
+
+CRISIS_NUMBERS = ("800 70 2222", "112")
+
+
+def chat(stack: RasaStack, *messages: str) -> list[Turn]:
+    """Send messages as one new resident; the assistant's reply to each."""
+    sender = f"understanding-{uuid.uuid4().hex[:8]}"
+    turns = []
+    for message in messages:
+        stack.send(sender, message)
+        turns.append(last_turn(stack.tracker(sender)))
+    return turns
+
+
+def test_follow_ups_about_cogito_are_answered_for_cogito(rasa_stack: RasaStack) -> None:
+    about, when, cost = chat(
+        rasa_stack, "Czym był projekt COGITO?", "a kiedy się skończył?", "ile kosztował?"
+    )
+    assert about.first == "cogito/about"
+    assert when.first == "cogito/value_dates" and "2008" in when.text
+    assert cost.first == "cogito/value_dates" and "291 093,97" in cost.text
+    assert not any(n in when.text + cost.text for n in CRISIS_NUMBERS)
+
+
+def test_what_the_sources_do_not_know_is_said_honestly(rasa_stack: RasaStack) -> None:
+    _, cost = chat(rasa_stack, "co to jest pora na aktywnosc", "a ile to kosztuje?")
+    assert cost.first == "out_of_scope" and "12 616 54 08" in cost.text
+
+
+def test_an_address_inside_a_question_goes_to_the_branch_finder(rasa_stack: RasaStack) -> None:
+    (turn,) = chat(rasa_stack, "mieszkam na ulicy Witosa 5, gdzie mam isc")
+    assert turn.first == "branch/confirm" and turn.slots["district"] == "XI"
+    assert "Podgórze Duchackie" in turn.text
+
+
+def test_a_town_outside_krakow_gets_its_own_gmina(rasa_stack: RasaStack) -> None:
+    (turn,) = chat(rasa_stack, "Jestem z Tarnowa, gdzie mam się zgłosić?")
+    assert turn.first == "outside_krakow"
+
+
+def test_yes_with_the_district_names_the_branch(rasa_stack: RasaStack) -> None:
+    confirm, answer = chat(rasa_stack, "mieszkam na Krowodrzy", "tak, Krowodrza")
+    assert confirm.first == "branch/confirm" and answer.first == "branch/answer"
+
+
+def test_the_branch_search_can_be_left(rasa_stack: RasaStack) -> None:
+    ask, cancel = chat(rasa_stack, "gdzie jest moja filia", "anuluj")
+    assert ask.first == "branch/ask_address" and ask.active_loop == "branch_form"
+    assert cancel.active_loop is None and cancel.first in ("ack", "help")
+    ask, menu = chat(rasa_stack, "gdzie jest moja filia", "menu")
+    assert menu.first == "help" and menu.active_loop is None
+
+
+def test_a_question_on_another_topic_leaves_the_search_and_is_answered(
+    rasa_stack: RasaStack,
+) -> None:
+    _, question = chat(rasa_stack, "gdzie jest moja filia", "a co to było cogito?")
+    assert question.first == "cogito/about" and question.active_loop is None
+
+
+def test_a_life_situation_gets_a_warm_answer_with_the_branch(rasa_stack: RasaStack) -> None:
+    (turn,) = chat(rasa_stack, "boję się, że stracę mieszkanie")
+    assert turn.first == "situation/housing"
+    assert {b["payload"] for b in turn.buttons} >= {"/find_branch", "/request_human"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chce skonczyc z bezrobociem, jakie macie programy",
+        "bije sie z myslami czy isc do mopsu",
+        "mielismy pozar mieszkania pol roku temu, czy mozna dostac pomoc na remont",
+        "nie mam pracy",
+    ],
+)
+def test_everyday_words_raise_no_crisis_alarm(rasa_stack: RasaStack, text: str) -> None:
+    (turn,) = chat(rasa_stack, text)
+    assert not any(label.startswith("crisis_") for label in turn.labels), turn.text
+
+
+def test_an_overdose_gets_112_first(rasa_stack: RasaStack) -> None:
+    (turn,) = chat(rasa_stack, "lyknelam wszystkie tabletki ktore mialam")
+    assert turn.first.startswith("crisis_")
+    assert "112" in turn.texts[0].splitlines()[0]
+
+
+def test_a_crisis_in_the_middle_of_the_handoff_gets_the_numbers(rasa_stack: RasaStack) -> None:
+    _, crisis = chat(rasa_stack, "chcę rozmawiać z pracownikiem", "nie chce juz zyc")
+    assert crisis.first == "crisis_suicide" and "800 70 2222" in crisis.texts[0]

@@ -1,0 +1,56 @@
+"""Follow-up questions without a topic are answered for the topic of the latest answer."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.branches import BranchCatalogue
+from bot.follow_up import ASPECTS, FollowUps
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def follow_ups() -> FollowUps:
+    return FollowUps.load()
+
+
+@pytest.fixture(scope="module")
+def point():
+    return BranchCatalogue.load().information_point
+
+
+def test_cost_after_cogito_is_its_value(follow_ups, point) -> None:
+    answer = follow_ups.answer("cogito", "ask_cost", point)
+    assert answer.responses == ["utter_cogito/value_dates"] and not answer.branch_search
+
+
+def test_joining_pora_explains_it_and_starts_the_branch_search(follow_ups, point) -> None:
+    answer = follow_ups.answer("pora", "ask_how_join", point)
+    assert answer.responses == ["utter_join_pora"] and answer.branch_search
+
+
+def test_what_the_sources_do_not_say_is_said_so_with_the_information_point(
+    follow_ups, point
+) -> None:
+    answer = follow_ups.answer("pora", "ask_cost", point)
+    assert answer.reply is not None and answer.reply.key == "follow_up_unknown"
+    assert answer.reply.variables["phone"] == point.phones[0]
+
+
+def test_without_a_topic_the_assistant_asks_which_one(follow_ups, point) -> None:
+    answer = follow_ups.answer(None, "ask_who", point)
+    assert answer.reply is not None and answer.reply.key == "follow_up_which"
+
+
+def test_every_response_named_exists_and_every_aspect_is_an_intent(follow_ups) -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert follow_ups.responses() <= set(domain["responses"])
+    assert set(ASPECTS) <= set(domain["intents"])
+
+
+def test_a_topic_missing_an_aspect_is_refused(tmp_path) -> None:
+    broken = tmp_path / "follow_ups.yml"
+    broken.write_text("pora:\n  ask_cost: unknown\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="ask_when"):
+        FollowUps.load(broken)
