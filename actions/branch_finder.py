@@ -51,9 +51,7 @@ class ValidateBranchForm(FormValidationAction):
             entities=message.get("entities") or [],
             pending_street=tracker.get_slot("address_street"),
             resolver=RESOLVER,
-            pending_district=tracker.get_slot("district")
-            if tracker.get_slot("requested_slot") == "district_confirmed"
-            else None,
+            pending_district=branch_finder.pending_district(tracker.slots),
         )
 
     def validate_district_confirmed(

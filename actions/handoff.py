@@ -12,7 +12,6 @@ from actions.say import ReplyAction, say
 from bot.handoff.contact import ContactError, parse_contact, says_no_contact
 from bot.handoff.desk import (
     HANDOFF_SLOTS,
-    LEAVE_FORM_INTENTS,
     NO_CONTACT,
     NO_CONTACT_INTENT,
     HandoffDesk,
@@ -20,6 +19,7 @@ from bot.handoff.desk import (
     channel_of,
     description_problem,
     district_of,
+    leaves_form,
     topic_of,
 )
 from bot.messages import Reply
@@ -69,7 +69,7 @@ class ValidateHandoffForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
         intent = _intent(tracker) or ""
-        if intent in LEAVE_FORM_INTENTS:
+        if leaves_form(intent, str(value)):
             return {"handoff_consent": False, "handoff_description": None}
         if is_crisis(intent):  # the numbers first; the person still gets a worker
             dispatcher.utter_message(response=f"utter_{intent}")
@@ -87,7 +87,7 @@ class ValidateHandoffForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
         intent = _intent(tracker) or ""
-        if intent in LEAVE_FORM_INTENTS or intent == "deny":
+        if leaves_form(intent, str(value)) or intent == "deny":
             return {"handoff_consent": False, "callback_contact": None}
         if is_crisis(intent):  # the numbers first; the call-back can still be left
             dispatcher.utter_message(response=f"utter_{intent}")

@@ -57,6 +57,18 @@ def _search_state(**slots: Any) -> dict[str, Any]:
     return dict.fromkeys(SEARCH_SLOTS) | slots
 
 
+def pending_district(slots: Mapping[str, Any]) -> str | None:
+    """The district awaiting the resident's confirmation, if the form asks for it now.
+
+    Read from its label: by the time the answer is validated, the `district` slot already holds
+    the answer's text.
+    """
+    if slots.get("requested_slot") != "district_confirmed":
+        return None
+    label = str(slots.get("district_label") or "")
+    return district_numeral(label.split(" ", 1)[0]) if label else None
+
+
 def district_numeral(value: str | None) -> str | None:
     """The roman numeral of a district entity: "XII" as it is, "12" (typed digits) converted.
 

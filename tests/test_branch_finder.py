@@ -182,3 +182,9 @@ def test_naming_the_district_awaiting_confirmation_confirms_it(resolver) -> None
 def test_naming_another_district_asks_again(resolver) -> None:
     slots = bf.interpret("nie, Bieżanów", "inform_address", [], None, resolver, "V")
     assert slots["district"] == "XII" and slots["district_confirmed"] is None
+
+
+def test_the_district_awaiting_confirmation_is_read_from_its_label() -> None:
+    asking = {"requested_slot": "district_confirmed", "district_label": "V Krowodrza"}
+    assert bf.pending_district(asking) == "V"
+    assert bf.pending_district({**asking, "requested_slot": "district"}) is None

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from bot.address.morphology import morfeusz
 from bot.address.normalise import Token
+from bot.nlp.morfeusz_lemmatizer import default_analyser
 from bot.nlp.text import fold_diacritics, word_set
 
 # Words before a place that say the resident lives or comes from there.
@@ -26,6 +27,8 @@ _NOT_A_MUNICIPALITY = word_set(
     " malopolskie slask wisla tatry beskidy gory"
 )
 _PROPER = {"nazwa_geograficzna"}
+# A message this short that starts with a town is about that town ("Balice koło lotniska").
+_HEADING_WORDS = 3
 _COMMON_TAGS = {"adj", "adja", "adjp", "adv", "fin", "inf", "praet", "impt", "prep", "conj", "qub"}
 
 
@@ -37,7 +40,11 @@ def _geographic_lemma(word: str, capitalised: bool) -> str | None:
     with a capital letter. SGJP knows some names only capitalised ("Limanowej").
     """
     lemma, everyday = None, False
-    for _start, _end, (_orth, base, tag, names, _quals) in morfeusz().analyse(word):
+    analyses = morfeusz().analyse(word)
+    if word.isascii() and all(tag == "ign" for *_s, (_o, _b, tag, _n, _q) in analyses):
+        restored = default_analyser().lemma_pos(word.lower())[0]  # "rzeszow" → "Rzeszów"
+        analyses = morfeusz().analyse(restored) if restored[:1].isupper() else analyses
+    for _start, _end, (_orth, base, tag, names, _quals) in analyses:
         if _PROPER & set(names):
             lemma = lemma or base.split(":")[0]
         elif tag.split(":")[0] in _COMMON_TAGS or "nazwa_pospolita" in names:
@@ -55,12 +62,19 @@ def lives_in_krakow(tokens: list[Token]) -> bool:
     )
 
 
-def outside_place(tokens: list[Token]) -> str | None:
-    """The first town outside Kraków that the message says the resident lives in or comes from."""
+def outside_place(tokens: list[Token], text: str = "") -> str | None:
+    """The first town outside Kraków that the message says the resident lives in or comes from.
+
+    Said with "w", "z", "pod"… before it, or heading the message as an address does ("Brzesko,
+    Głowackiego 15", "Balice koło lotniska").
+    """
     if lives_in_krakow(tokens):
         return None
-    for previous, token in zip(tokens, tokens[1:], strict=False):
-        if previous.key not in _LOCALITY_WORDS or not token.is_word or len(token.key) < 3:
+    words = [t for t in tokens if t.is_word]
+    heads = bool(words) and (len(words) <= _HEADING_WORDS or text[words[0].end :].startswith(","))
+    candidates = [t for p, t in zip(tokens, tokens[1:], strict=False) if p.key in _LOCALITY_WORDS]
+    for token in ([words[0]] if heads else []) + candidates:
+        if not token.is_word or len(token.key) < 3:
             continue
         lemma = _geographic_lemma(token.surface, token.surface[:1].isupper())
         if lemma and fold_diacritics(lemma.lower()) not in _NOT_A_MUNICIPALITY:

@@ -105,7 +105,7 @@ class AddressResolver:
             return self._decide_street(parsed, streets, places, number)
         if places:
             return self._decide(parsed, places, one_street=False)
-        if outside_place(tokens):
+        if outside_place(tokens, text):
             return Resolution("outside", parsed)
         return Resolution("unknown", parsed)
 

@@ -30,10 +30,20 @@ NO_CONTACT_INTENT = "no_contact"
 # Intents that leave the handoff form at a step that takes any text (the description, the
 # contact); at the consent question the rules in data/rules/handoff.yml do it.
 LEAVE_FORM_INTENTS = frozenset({CANCEL_INTENT, "stop", "help"})
+
+
 # The call-back slot's value for "I have neither a phone nor an e-mail".
 NO_CONTACT = "none"
 # What a resident may type instead of clicking "Wróć do asystenta" while a worker is on the line.
-CANCEL_PHRASES = {"anuluj", "wroc do asystenta", "powrot do asystenta", "nie chce czekac"}
+CANCEL_PHRASES = {
+    "anuluj",
+    "anuluj to",
+    "stop",
+    "rezygnuje",
+    "wroc do asystenta",
+    "powrot do asystenta",
+    "nie chce czekac",
+}
 # Intents that say nothing about the resident's matter, so they are not the ticket's topic.
 NOT_A_TOPIC = {
     "request_human",
@@ -85,6 +95,11 @@ def control_intent(text: str) -> str | None:
         return intent if intent in (CANCEL_INTENT, LEAVE_CONTACT_INTENT) else None
     folded = " ".join(fold_diacritics(stripped.lower()).strip(" .!").split())
     return CANCEL_INTENT if folded in CANCEL_PHRASES else None
+
+
+def leaves_form(intent: str, text: str) -> bool:
+    """ "anuluj", "menu" and the like, however the classifier read them."""
+    return intent in LEAVE_FORM_INTENTS or control_intent(text) == CANCEL_INTENT
 
 
 def topic_of(events: Iterable[Mapping[str, Any]]) -> str | None:

@@ -20,15 +20,17 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.address import AddressResolver
-from bot.nlp.address_mentions import AddressMention, find_mention
+from bot.branches import BranchCatalogue
+from bot.nlp.address_mentions import AddressMention, find_mention, office_streets
 from bot.nlp.crisis import is_certain_crisis
 from bot.nlp.ranking import choose_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AddressGuard(GraphComponent):
-    def __init__(self, resolver: AddressResolver) -> None:
+    def __init__(self, resolver: AddressResolver, office_streets: frozenset[str]) -> None:
         self._resolver = resolver
+        self._office_streets = office_streets
 
     @classmethod
     def create(
@@ -38,7 +40,8 @@ class AddressGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> AddressGuard:
-        return cls(AddressResolver.load())
+        resolver = AddressResolver.load()
+        return cls(resolver, office_streets(resolver, BranchCatalogue.load()))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -48,7 +51,8 @@ class AddressGuard(GraphComponent):
             intent = message.get(INTENT) or {}
             if is_certain_crisis(intent):
                 continue
-            mention = find_mention(message.get(TEXT) or "", intent, self._resolver)
+            text = message.get(TEXT) or ""
+            mention = find_mention(text, intent, self._resolver, self._office_streets)
             if mention:
                 _apply(message, mention)
         return messages

@@ -15,6 +15,7 @@ from typing import Any
 from bot.address import AddressResolver, ParsedAddress
 from bot.address.matching import CONTEXT_WORDS
 from bot.address.normalise import PREFIXES, Token, tokenise
+from bot.branches import BranchCatalogue
 from bot.nlp.morfeusz_lemmatizer import default_analyser
 from bot.nlp.text import fold_diacritics, word_set
 
@@ -23,10 +24,12 @@ OUTSIDE_INTENT = "outside_krakow"
 # These start the branch search themselves, and the search reads the address from the message.
 BRANCH_INTENTS = frozenset({"find_branch", "ask_join_pora"})
 # Lemmas (folded) that make a named place the resident's place.
-_RESIDENCE_LEMMAS = word_set(
+_LIVING_LEMMAS = word_set(
     "mieszkac zamieszkac zamieszkiwac zamieszkaly mieszkanie zameldowac zameldowany meldunek"
-    " adres dzielnica osiedle rejon okolica filia mops osrodek pochodzic nalezec"
+    " pochodzic nalezec"
 )
+# Words that ask where one belongs ("jaka filia dla Kurdwanowa").
+_BELONGING_LEMMAS = word_set("adres dzielnica osiedle rejon okolica filia mops osrodek")
 _SHORT_MESSAGE_WORDS = 3
 # A classifier this sure of an intent that is not about places keeps it against a weak sign.
 CONFIDENT = 0.7
@@ -42,12 +45,16 @@ class AddressMention:
 
 
 def find_mention(
-    text: str, intent: Mapping[str, Any], resolver: AddressResolver
+    text: str,
+    intent: Mapping[str, Any],
+    resolver: AddressResolver,
+    office_streets: frozenset[str] = frozenset(),
 ) -> AddressMention | None:
     """The address the message says the resident lives at, if it says one.
 
     A place named only after a preposition ("godziny otwarcia na Józefińskiej") does not outweigh
-    a classifier that is sure the message asks something else.
+    a classifier that is sure the message asks something else, and the streets of MOPS's own
+    offices (`office_streets`) are an address only with a word like "mieszkam".
     """
     name = intent.get("name")
     if not text.strip() or text.startswith("/") or name in BRANCH_INTENTS:
@@ -58,6 +65,8 @@ def find_mention(
     if result.status == "unknown":
         return None
     tokens = tokenise(text)
+    if {c.name for c in result.candidates} & office_streets and not says(tokens, _LIVING_LEMMAS):
+        return None  # "filia na Rzeźniczej, jaki telefon?" asks about the office
     sure_otherwise = intent.get("confidence", 0.0) >= CONFIDENT and name not in ADDRESS_LIKE
     if not said_as_address(tokens, result.parsed) and (
         sure_otherwise or not placed_by_preposition(tokens, result.parsed)
@@ -66,15 +75,24 @@ def find_mention(
     return AddressMention(ADDRESS_INTENT, _entities(text, result.parsed))
 
 
+def office_streets(resolver: AddressResolver, catalogue: BranchCatalogue) -> frozenset[str]:
+    """The streets of the information point and the known branches, as the gazetteer names them."""
+    offices = [catalogue.information_point, *catalogue.branches]
+    return frozenset(c.name for o in offices for c in resolver.resolve(o.address).candidates)
+
+
 def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:
-    """A house number, "ul."/"os.", a word like "mieszkam", or hardly anything but the place."""
+    """A house number, "ul."/"os.", a word like "mieszkam" or "filia", or little but the place."""
     if parsed.house_number or parsed.postcode or any(t.key in PREFIXES for t in tokens):
         return True
     words = [t for t in tokens if t.is_word]
-    if len(words) <= _SHORT_MESSAGE_WORDS:
-        return True
+    return len(words) <= _SHORT_MESSAGE_WORDS or says(tokens, _LIVING_LEMMAS | _BELONGING_LEMMAS)
+
+
+def says(tokens: list[Token], lemmas: frozenset[str]) -> bool:
+    """Whether one of these (folded) lemmas is among the message's words."""
     analyser = default_analyser()
-    return any(fold_diacritics(analyser.lemma_pos(t.key)[0]) in _RESIDENCE_LEMMAS for t in words)
+    return any(fold_diacritics(analyser.lemma_pos(t.key)[0]) in lemmas for t in tokens if t.is_word)
 
 
 def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:

@@ -62,6 +62,16 @@ INTENT_TITLES = {
     "pora": "„Pora na aktywność”",
     "cogito": "Projekt COGITO",
     "support": "Formy wsparcia",
+    "situation": "Sytuacja życiowa",
+    "ask_cost": "Pytanie dopytujące: koszt",
+    "ask_when": "Pytanie dopytujące: kiedy",
+    "ask_who": "Pytanie dopytujące: dla kogo",
+    "ask_how_join": "Pytanie dopytujące: jak skorzystać",
+    "ask_where": "Pytanie dopytujące: gdzie",
+    "ask_results": "Pytanie dopytujące: wyniki",
+    "ask_funding": "Pytanie dopytujące: finansowanie",
+    "stop": "Przerwanie",
+    "no_contact": "Brak telefonu i e-maila",
 }
 
 

@@ -94,11 +94,21 @@ def test_a_sure_classifier_keeps_the_crisis() -> None:
 
 def test_an_unsure_crisis_answers_the_next_intent_with_the_gentle_line() -> None:
     ranking = [
-        {"name": "crisis_suicide", "confidence": 0.52},
+        {"name": "crisis_suicide", "confidence": 0.42},
         {"name": "cogito", "confidence": 0.4},
+        {"name": "pora", "confidence": 0.18},
     ]
     tier = classifier_tier(ranking[0], ranking)
     assert tier.replacement == ranking[1] and tier.hint
+
+
+def test_crisis_intents_that_together_outweigh_the_rest_are_a_crisis() -> None:
+    ranking = [
+        {"name": "crisis_basic_needs", "confidence": 0.45},
+        {"name": "crisis_suicide", "confidence": 0.26},
+        {"name": "deny", "confidence": 0.06},
+    ]
+    assert classifier_tier(ranking[0], ranking) == Tier(None, False)
 
 
 def test_a_likely_crisis_behind_another_intent_adds_the_gentle_line() -> None:
