@@ -36,6 +36,9 @@ SETS = {
 }
 CRISIS = ("crisis_suicide", "crisis_violence", "crisis_danger", "crisis_basic_needs")
 CRISIS_ALARM = "crisis alarm for an ordinary message"
+# The handoff asks for a call-back contact when nobody staffs the chat: conversations go on with
+# the assistant rather than pausing for a worker, the same on every day of the week.
+CLOSED_HOURS = "hours:\n  monday: []\nclosed_on_public_holidays: true\n"
 # Buttons that stand for a topic without a question of their own.
 _INTENT_BUTTONS = {
     "/find_branch": "branch/ask_address",
@@ -261,7 +264,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cases = [c for c in load_cases() if not args.only or c.set == args.only]
     with tempfile.TemporaryDirectory(prefix="eval-real-") as tmp:
-        env = {"CONSOLE_DATABASE_URL": f"sqlite:///{Path(tmp) / 'console.db'}"}
+        hours = Path(tmp) / "hours.yml"
+        hours.write_text(CLOSED_HOURS, encoding="utf-8")
+        env = {
+            "CONSOLE_DATABASE_URL": f"sqlite:///{Path(tmp) / 'console.db'}",
+            "HANDOFF_HOURS_FILE": str(hours),
+        }
         with rasa_stack(args.model, Path(tmp), env) as stack:
 
             def send(sender: str, text: str) -> Turn:

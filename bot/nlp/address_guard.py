@@ -9,42 +9,28 @@ DIETClassifier and before CrisisGuard in config.yml: a crisis still wins.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
-from bot.nlp.address_mentions import AddressMention, find_mention, office_streets
+from bot.nlp.address_mentions import AddressMention, Office, find_mention, office_addresses
+from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_certain_crisis
 from bot.nlp.ranking import choose_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AddressGuard(GraphComponent):
-    def __init__(self, resolver: AddressResolver, office_streets: frozenset[str]) -> None:
+class AddressGuard(UntrainedComponent):
+    def __init__(self, resolver: AddressResolver, offices: frozenset[Office]) -> None:
         self._resolver = resolver
-        self._office_streets = office_streets
+        self._offices = offices
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> AddressGuard:
+    def from_data(cls) -> AddressGuard:
         resolver = AddressResolver.load()
-        return cls(resolver, office_streets(resolver, BranchCatalogue.load()))
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        return cls(resolver, office_addresses(resolver, BranchCatalogue.load()))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -52,7 +38,7 @@ class AddressGuard(GraphComponent):
             if is_certain_crisis(intent):
                 continue
             text = message.get(TEXT) or ""
-            mention = find_mention(text, intent, self._resolver, self._office_streets)
+            mention = find_mention(text, intent, self._resolver, self._offices)
             if mention:
                 _apply(message, mention)
         return messages

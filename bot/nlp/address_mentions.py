@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.address import AddressResolver, ParsedAddress
+from bot.address import AddressResolver, ParsedAddress, Resolution
 from bot.address.matching import CONTEXT_WORDS
 from bot.address.normalise import PREFIXES, Token, tokenise
 from bot.branches import BranchCatalogue
@@ -31,6 +31,7 @@ _LIVING_LEMMAS = word_set(
 # Words that ask where one belongs ("jaka filia dla Kurdwanowa").
 _BELONGING_LEMMAS = word_set("adres dzielnica osiedle rejon okolica filia mops osrodek")
 _SHORT_MESSAGE_WORDS = 3
+Office = tuple[str, str | None]  # street as the gazetteer names it, house number
 # A classifier this sure of an intent that is not about places keeps it against a weak sign.
 CONFIDENT = 0.7
 ADDRESS_LIKE = frozenset({"inform_address", "inform_district", "outside_krakow", "nlu_fallback"})
@@ -48,13 +49,13 @@ def find_mention(
     text: str,
     intent: Mapping[str, Any],
     resolver: AddressResolver,
-    office_streets: frozenset[str] = frozenset(),
+    offices: frozenset[Office] = frozenset(),
 ) -> AddressMention | None:
     """The address the message says the resident lives at, if it says one.
 
     A place named only after a preposition ("godziny otwarcia na Józefińskiej") does not outweigh
-    a classifier that is sure the message asks something else, and the streets of MOPS's own
-    offices (`office_streets`) are an address only with a word like "mieszkam".
+    a classifier that is sure the message asks something else, and MOPS's own offices
+    (`offices`) are an address only with a word like "mieszkam".
     """
     name = intent.get("name")
     if not text.strip() or text.startswith("/") or name in BRANCH_INTENTS:
@@ -65,7 +66,7 @@ def find_mention(
     if result.status == "unknown":
         return None
     tokens = tokenise(text)
-    if {c.name for c in result.candidates} & office_streets and not says(tokens, _LIVING_LEMMAS):
+    if _names_an_office(result, offices) and not says(tokens, _LIVING_LEMMAS):
         return None  # "filia na Rzeźniczej, jaki telefon?" asks about the office
     sure_otherwise = intent.get("confidence", 0.0) >= CONFIDENT and name not in ADDRESS_LIKE
     if not said_as_address(tokens, result.parsed) and (
@@ -75,10 +76,21 @@ def find_mention(
     return AddressMention(ADDRESS_INTENT, _entities(text, result.parsed))
 
 
-def office_streets(resolver: AddressResolver, catalogue: BranchCatalogue) -> frozenset[str]:
-    """The streets of the information point and the known branches, as the gazetteer names them."""
+def office_addresses(resolver: AddressResolver, catalogue: BranchCatalogue) -> frozenset[Office]:
+    """The information point and the known branches, as (street, house number) of the gazetteer."""
     offices = [catalogue.information_point, *catalogue.branches]
-    return frozenset(c.name for o in offices for c in resolver.resolve(o.address).candidates)
+    resolved = [resolver.resolve(office.address) for office in offices]
+    return frozenset((c.name, r.parsed.house_number) for r in resolved for c in r.candidates)
+
+
+def _names_an_office(result: Resolution, offices: frozenset[Office]) -> bool:
+    """The street of an office, with that office's number or none ("na Rzeźniczej")."""
+    number = result.parsed.house_number
+    return any(
+        street == c.name and number in (None, office_number)
+        for c in result.candidates
+        for street, office_number in offices
+    )
 
 
 def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:

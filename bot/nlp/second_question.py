@@ -7,38 +7,24 @@ after the answer, action_offer_other_question offers it as a button.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.clarify import Topic, load_topics
+from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_crisis
 from bot.other_question import OTHER_QUESTION, other_topic
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SecondQuestion(GraphComponent):
+class SecondQuestion(UntrainedComponent):
     def __init__(self, topics: dict[str, Topic]) -> None:
         self._topics = topics
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SecondQuestion:
+    def from_data(cls) -> SecondQuestion:
         return cls(load_topics())
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

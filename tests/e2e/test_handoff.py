@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import pytest
 import requests
 
+from bot.evaluation.realistic import CLOSED_HOURS
 from bot.handoff import CallbackService, TicketService
 from bot.storage import Database
 from tests.conftest import ALWAYS_OPEN, HOURS_FILE, RasaStack
@@ -24,7 +25,6 @@ from tests.fake_graph import FakeGraph, post, said_to
 from tests.staff_client import Worker, ensure_workers
 
 pytestmark = pytest.mark.slow
-CLOSED = "hours:\n  monday: []\nclosed_on_public_holidays: true\n"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def workers(db: Database, gateway_url: str) -> list[str]:
 
 @contextmanager
 def closed_office() -> Iterator[None]:
-    HOURS_FILE.write_text(CLOSED, encoding="utf-8")
+    HOURS_FILE.write_text(CLOSED_HOURS, encoding="utf-8")
     try:
         yield
     finally:

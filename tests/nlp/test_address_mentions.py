@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.address import AddressResolver
-from bot.nlp.address_mentions import find_mention
+from bot.branches import BranchCatalogue
+from bot.nlp.address_mentions import find_mention, office_addresses
 
 UNSURE = {"name": "crisis_basic_needs", "confidence": 0.74}
 
@@ -63,3 +64,12 @@ def test_a_place_after_a_preposition_does_not_outweigh_a_sure_classifier(resolve
 
 def test_the_branch_search_reads_its_own_address(resolver) -> None:
     assert find_mention("gdzie jest filia dla Witosa 5", {"name": "find_branch"}, resolver) is None
+
+
+def test_an_office_of_mops_is_not_the_residents_address(resolver) -> None:
+    offices = office_addresses(resolver, BranchCatalogue.load())
+    unsure = {"name": "contact_info", "confidence": 0.3}
+    assert find_mention("filia na rzeźniczej, jaki telefon?", unsure, resolver, offices) is None
+    assert find_mention("Józefińska 14", unsure, resolver, offices) is None
+    for lives in ["Józefińska 20", "mieszkam na Józefińskiej 14"]:
+        assert find_mention(lives, unsure, resolver, offices) is not None, lives

@@ -7,15 +7,16 @@ themselves are printed by `make eval-real`, with every wrong reply in var/eval/r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.evaluation.realistic import Results, evaluate, load_cases, messages_of
+from bot.evaluation.realistic import CLOSED_HOURS, Results, evaluate, load_cases, messages_of
 from bot.evaluation.replies import Turn, last_turn
 from bot.nlp.text import fold_diacritics
-from tests.conftest import ROOT, RasaStack
+from tests.conftest import ALWAYS_OPEN, HOURS_FILE, ROOT, RasaStack
 
 SINGLES_FLOOR = 0.93
 CONVERSATIONS_FLOOR = 0.85
@@ -80,12 +81,18 @@ def test_a_test_message_copied_into_training_data_is_caught(tmp_path: Path) -> N
 
 
 @pytest.fixture(scope="module")
-def results(rasa_stack: RasaStack) -> Results:
+def results(rasa_stack: RasaStack) -> Iterator[Results]:
+    """Every case through the real servers, with the chat unstaffed as `make eval-real` has it."""
+
     def send(sender: str, text: str) -> Turn:
         rasa_stack.send(sender, text)
         return last_turn(rasa_stack.tracker(sender))
 
-    return evaluate(load_cases(), send)
+    HOURS_FILE.write_text(CLOSED_HOURS, encoding="utf-8")
+    try:
+        yield evaluate(load_cases(), send)
+    finally:
+        HOURS_FILE.write_text(ALWAYS_OPEN, encoding="utf-8")
 
 
 @pytest.mark.slow
