@@ -50,7 +50,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # `| $(VENV)/.installed`: installed first, but a new dependency of the gateway does not retrain.
-$(DEFAULT_SPACY_MODEL)/meta.json: $(wildcard bot/nlp/*.py) | $(VENV)/.installed
+# Only the files of the spaCy pipeline: the Rasa components beside them load at run time.
+$(DEFAULT_SPACY_MODEL)/meta.json: bot/nlp/build.py bot/nlp/morfeusz_lemmatizer.py bot/nlp/text.py | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp.build $(DEFAULT_SPACY_MODEL)
 
 var/config-%.yml: config.yml

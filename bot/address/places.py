@@ -21,10 +21,11 @@ _LOCALITY_WORDS = word_set(
     " powiecie miejscowosc miejscowosci wies wsi"
 )
 # Geographical names that are not a municipality of residence: Kraków itself, countries and
-# regions (a resident "z Ukrainy" may well live in Kraków), rivers and mountains.
+# regions (a resident "z Ukrainy" may well live in Kraków), the European Union ("pieniądze z Unii"),
+# rivers and mountains.
 _NOT_A_MUNICIPALITY = word_set(
     "krakow polska ukraina rosja bialorus litwa niemcy czechy slowacja europa malopolska"
-    " malopolskie slask wisla tatry beskidy gory"
+    " malopolskie slask wisla tatry beskidy gory unia"
 )
 _PROPER = {"nazwa_geograficzna"}
 # A message this short that starts with a town is about that town ("Balice koło lotniska").

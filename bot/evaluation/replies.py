@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Responses and messages that only accompany an answer (the offer of a person, the other question
-# of two, the gentle crisis line): they are not the answer itself.
-AUXILIARY = {"utter_offer_human", "other_question"}
+# of two, how to go on with the branch search, the gentle crisis line): not the answer itself.
+AUXILIARY = {"utter_offer_human", "other_question", "utter_branch_search_paused"}
 GENTLE_LINE = "crisis_gentle"
 
 _RESPONSES = {

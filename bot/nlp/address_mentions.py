@@ -31,6 +31,8 @@ _LIVING_LEMMAS = word_set(
 # Words that ask where one belongs ("jaka filia dla Kurdwanowa").
 _BELONGING_LEMMAS = word_set("adres dzielnica osiedle rejon okolica filia mops osrodek")
 _SHORT_MESSAGE_WORDS = 3
+# A whole name, its alias or a typo of it (bot/address/matching.py); part of a name is weaker.
+SURE_PLACE = 0.9
 Office = tuple[str, str | None]  # street as the gazetteer names it, house number
 # A classifier this sure of an intent that is not about places keeps it against a weak sign.
 CONFIDENT = 0.7
@@ -66,7 +68,11 @@ def find_mention(
     if result.status == "unknown":
         return None
     tokens = tokenise(text)
-    if _names_an_office(result, offices) and not says(tokens, _LIVING_LEMMAS):
+    living = says(tokens, _LIVING_LEMMAS)
+    if not living and max(c.confidence for c in result.candidates) < SURE_PLACE:
+        return None  # only part of a name ("wolę" of "Wola Duchacka")
+    short = sum(t.is_word for t in tokens) <= _SHORT_MESSAGE_WORDS  # an answer: "Rzeźnicza"
+    if not living and not short and _names_an_office(result, offices):
         return None  # "filia na Rzeźniczej, jaki telefon?" asks about the office
     sure_otherwise = intent.get("confidence", 0.0) >= CONFIDENT and name not in ADDRESS_LIKE
     if not said_as_address(tokens, result.parsed) and (

@@ -36,12 +36,12 @@ Phrase = tuple[str, ...]
 CRISIS_PREFIX = "crisis_"
 CRISIS_HINT = "crisis_hint"  # key in the parse data: add the gentle line
 # The classifier alone is sure of a crisis from this confidence on, or when the crisis intents
-# together have the majority; below that, and for a crisis ranked above HINT_CONFIDENCE behind
-# another intent, the message is answered as it asks and one gentle line with the 24/7 numbers
-# follows (`crisis_hint` in the parse data).
+# together reach CRISIS_TOGETHER (split between two kinds of crisis); below that, and for a crisis
+# ranked above HINT_CONFIDENCE behind another intent, the message is answered as it asks and one
+# gentle line with the 24/7 numbers follows (`crisis_hint` in the parse data).
 CERTAIN_CONFIDENCE = 0.9
 HINT_CONFIDENCE = 0.3
-CRISIS_MAJORITY = 0.5
+CRISIS_TOGETHER = 0.8
 
 
 def is_crisis(intent: str | None) -> bool:
@@ -115,12 +115,12 @@ class Tier:
 def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]]) -> Tier:
     """Certain crisis: kept. Unsure crisis: the likeliest other intent, with the gentle line.
 
-    A crisis guess is certain when the classifier is sure of it, or when the crisis intents
-    together outweigh everything else: then what else the message could be is only a guess.
+    A crisis guess is certain when the classifier is sure of it, or sure that it is a crisis of
+    one kind or another (an overdose: danger or suicide).
     A crisis ranked high behind another intent also gets the gentle line.
     """
     crisis = sum(r.get("confidence", 0.0) for r in ranking if is_crisis(r.get("name")))
-    if is_certain_crisis(intent) or (is_crisis(intent.get("name")) and crisis >= CRISIS_MAJORITY):
+    if is_certain_crisis(intent) or (is_crisis(intent.get("name")) and crisis >= CRISIS_TOGETHER):
         return Tier(None, False)
     if is_crisis(intent.get("name")):
         other = next((r for r in ranking if not is_crisis(r.get("name"))), None)

@@ -50,7 +50,13 @@ def test_a_town_outside_krakow_is_another_gmina(resolver, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["pani Józefa mi bardzo pomogła", "Czym był projekt COGITO?", "jestem z Ukrainy"],
+    [
+        "pani Józefa mi bardzo pomogła",
+        "Czym był projekt COGITO?",
+        "jestem z Ukrainy",
+        "adres wolę zachować dla siebie",  # "wolę" is not Wola Duchacka
+        "czy to pieniądze z Unii Europejskiej",
+    ],
 )
 def test_no_address_where_none_is_given(resolver, text: str) -> None:
     assert find_mention(text, UNSURE, resolver) is None
@@ -70,6 +76,7 @@ def test_an_office_of_mops_is_not_the_residents_address(resolver) -> None:
     offices = office_addresses(resolver, BranchCatalogue.load())
     unsure = {"name": "contact_info", "confidence": 0.3}
     assert find_mention("filia na rzeźniczej, jaki telefon?", unsure, resolver, offices) is None
-    assert find_mention("Józefińska 14", unsure, resolver, offices) is None
-    for lives in ["Józefińska 20", "mieszkam na Józefińskiej 14"]:
+    assert find_mention("czy na Józefińskiej 14 jest winda?", unsure, resolver, offices) is None
+    # an answer to "which street?", or a resident of the street, is an address
+    for lives in ["Józefińska 20", "mieszkam na Józefińskiej 14", "Rzeźnicza"]:
         assert find_mention(lives, unsure, resolver, offices) is not None, lives

@@ -102,10 +102,10 @@ def test_an_unsure_crisis_answers_the_next_intent_with_the_gentle_line() -> None
     assert tier.replacement == ranking[1] and tier.hint
 
 
-def test_crisis_intents_that_together_outweigh_the_rest_are_a_crisis() -> None:
+def test_a_crisis_of_one_kind_or_another_is_a_crisis() -> None:
     ranking = [
-        {"name": "crisis_basic_needs", "confidence": 0.45},
-        {"name": "crisis_suicide", "confidence": 0.26},
+        {"name": "crisis_danger", "confidence": 0.55},
+        {"name": "crisis_suicide", "confidence": 0.3},
         {"name": "deny", "confidence": 0.06},
     ]
     assert classifier_tier(ranking[0], ranking) == Tier(None, False)
