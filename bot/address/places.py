@@ -28,6 +28,7 @@ _NOT_A_MUNICIPALITY = word_set(
     " malopolskie slask wisla tatry beskidy gory unia"
 )
 _PROPER = {"nazwa_geograficzna"}
+_LIVING_VERBS = frozenset({"mieszkać", "zamieszkać", "zamieszkiwać", "zamieszkały"})
 # A message this short that starts with a town is about that town ("Balice koło lotniska").
 _HEADING_WORDS = 3
 _COMMON_TAGS = {"adj", "adja", "adjp", "adv", "fin", "inf", "praet", "impt", "prep", "conj", "qub"}
@@ -56,11 +57,17 @@ def _geographic_lemma(word: str, capitalised: bool) -> str | None:
 
 
 def lives_in_krakow(tokens: list[Token]) -> bool:
-    """ "w Krakowie" said of oneself outweighs a town named elsewhere in the message."""
-    return any(
-        previous.key in ("w", "we") and _geographic_lemma(token.surface.lower(), False) == "Kraków"
-        for previous, token in zip(tokens, tokens[1:], strict=False)
-    )
+    """ "mieszkam w Krakowie" outweighs a town named elsewhere; "pracuję w Krakowie" does not."""
+    analyser = default_analyser()
+    for i in range(2, len(tokens)):
+        if tokens[i - 1].key not in ("w", "we"):
+            continue
+        if _geographic_lemma(tokens[i].surface.lower(), False) != "Kraków":
+            continue
+        before = tokens[max(0, i - 4) : i - 1]
+        if any(analyser.lemma_pos(t.key)[0] in _LIVING_VERBS for t in before):
+            return True
+    return False
 
 
 def outside_place(tokens: list[Token], text: str = "") -> str | None:

@@ -10,12 +10,19 @@ DIETClassifier and before CrisisGuard in config.yml: a crisis still wins.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
-from bot.nlp.address_mentions import AddressMention, Office, find_mention, office_addresses
+from bot.nlp.address_mentions import (
+    NOT_OUTSIDE,
+    OUTSIDE_INTENT,
+    AddressMention,
+    Office,
+    find_mention,
+    office_addresses,
+)
 from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_certain_crisis
 from bot.nlp.ranking import choose_intent
@@ -45,6 +52,12 @@ class AddressGuard(UntrainedComponent):
 
 
 def _apply(message: Message, mention: AddressMention) -> None:
+    if mention.intent == NOT_OUTSIDE:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        other = next((r for r in ranking if r["name"] != OUTSIDE_INTENT), None)
+        if other:
+            choose_intent(message, other["name"], other["confidence"])
+        return
     choose_intent(message, mention.intent)
     kept = [e for e in message.get(ENTITIES) or [] if e.get("entity") == "district"]
     extracted = [{**e, "extractor": "AddressGuard"} for e in mention.entities]

@@ -15,12 +15,15 @@ from typing import Any
 from bot.address import AddressResolver, ParsedAddress, Resolution
 from bot.address.matching import CONTEXT_WORDS
 from bot.address.normalise import PREFIXES, Token, tokenise
+from bot.address.places import lives_in_krakow
 from bot.branches import BranchCatalogue
 from bot.nlp.morfeusz_lemmatizer import default_analyser
 from bot.nlp.text import fold_diacritics, word_set
 
 ADDRESS_INTENT = "inform_address"
 OUTSIDE_INTENT = "outside_krakow"
+# Not the intent guessed: a resident who says they live in Kraków is not from another gmina.
+NOT_OUTSIDE = ""
 # These start the branch search themselves, and the search reads the address from the message.
 BRANCH_INTENTS = frozenset({"find_branch", "ask_join_pora"})
 # Lemmas (folded) that make a named place the resident's place.
@@ -62,6 +65,8 @@ def find_mention(
     name = intent.get("name")
     if not text.strip() or text.startswith("/") or name in BRANCH_INTENTS:
         return None
+    if name == OUTSIDE_INTENT and lives_in_krakow(tokenise(text)):
+        return AddressMention(NOT_OUTSIDE, [])  # "ja z Ukrainy, mieszkam w Krakowie"
     result = resolver.resolve(text)
     if result.status == "outside":
         return AddressMention(OUTSIDE_INTENT, [])

@@ -16,6 +16,7 @@ from bot.address.places import outside_place
         ("mieszkam w Proszowicach", "Proszowice"),
         ("jestem z Limanowej", "Limanowa"),  # SGJP knows it only capitalised
         ("mieszkamy pod Rzeszowem", "Rzeszów"),
+        ("mieszkam w Tarnowie, ale pracuję w Krakowie", "Tarn"),
         # A town heading the message, as in an address, typed without Polish letters too.
         ("Brzesko, Głowackiego 15/2", "Brzesko"),
         ("rzeszow, czy tez pomagacie", "Rzeszów"),

@@ -6,7 +6,7 @@ import pytest
 
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
-from bot.nlp.address_mentions import find_mention, office_addresses
+from bot.nlp.address_mentions import NOT_OUTSIDE, find_mention, office_addresses
 
 UNSURE = {"name": "crisis_basic_needs", "confidence": 0.74}
 
@@ -80,3 +80,9 @@ def test_an_office_of_mops_is_not_the_residents_address(resolver) -> None:
     # an answer to "which street?", or a resident of the street, is an address
     for lives in ["Józefińska 20", "mieszkam na Józefińskiej 14", "Rzeźnicza"]:
         assert find_mention(lives, unsure, resolver, offices) is not None, lives
+
+
+def test_living_in_krakow_outweighs_a_guess_of_another_gmina(resolver) -> None:
+    guess = {"name": "outside_krakow", "confidence": 0.8}
+    mention = find_mention("jestem z Ukrainy, mieszkam w Krakowie od roku", guess, resolver)
+    assert mention is not None and mention.intent == NOT_OUTSIDE
