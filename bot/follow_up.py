@@ -1,9 +1,8 @@
 """Follow-up questions that do not name their topic ("a ile kosztował?"), tested without Rasa.
 
 The `topic` slot keeps the topic of the latest answer (pora, cogito, support); the question's
-intent is the aspect (ask_cost, ask_when, ask_who, ask_how_join, ask_where, ask_results,
-ask_funding). data/follow_ups.yml, which MOPS
-staff may edit, says what answers each pair.
+intent is the aspect (ASPECTS). data/follow_ups.yml, which MOPS staff may edit, says what answers
+each pair.
 """
 
 from __future__ import annotations
