@@ -5,8 +5,10 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.follow_up import answer_follow_up
 from actions.say import say
 from bot.clarify import clarification, load_topics, user_turns
+from bot.follow_up import aspect_in_context
 
 NAME = "action_clarify"
 TOPICS = load_topics()
@@ -17,8 +19,9 @@ class ActionClarify(Action):
         return NAME
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        say(
-            dispatcher,
-            clarification(tracker.latest_message, user_turns(tracker.events), TOPICS, NAME),
-        )
+        parse = tracker.latest_message
+        aspect = aspect_in_context(tracker.get_slot("topic"), parse.get("intent_ranking") or [])
+        if aspect:  # an unclear short question about the topic just answered
+            return answer_follow_up(dispatcher, tracker, aspect)
+        say(dispatcher, clarification(parse, user_turns(tracker.events), TOPICS, NAME))
         return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.branch_finder import CATALOGUE
@@ -13,15 +13,22 @@ from bot.follow_up import FollowUps
 FOLLOW_UPS = FollowUps.load()
 
 
+def answer_follow_up(
+    dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
+) -> list[EventType]:
+    """Say the answer to `aspect` for the topic slot; start the branch search where it is one."""
+    answer = FOLLOW_UPS.answer(tracker.get_slot("topic"), aspect, CATALOGUE.information_point)
+    for response in answer.responses:
+        dispatcher.utter_message(response=response)
+    if answer.reply:
+        say(dispatcher, answer.reply)
+    return [FollowupAction("branch_form")] if answer.branch_search else []
+
+
 class ActionFollowUp(Action):
     def name(self) -> str:
         return "action_follow_up"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         aspect = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        answer = FOLLOW_UPS.answer(tracker.get_slot("topic"), aspect, CATALOGUE.information_point)
-        for response in answer.responses:
-            dispatcher.utter_message(response=response)
-        if answer.reply:
-            say(dispatcher, answer.reply)
-        return [FollowupAction("branch_form")] if answer.branch_search else []
+        return answer_follow_up(dispatcher, tracker, aspect)

@@ -7,7 +7,7 @@ each pair.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,11 @@ ASPECTS = (
 )
 BRANCH = "branch"
 UNKNOWN = "unknown"
+# A short question after an answer ("a kto płaci za to?") often leaves the classifier below the
+# fallback threshold although the aspect leads the ranking: in the context of a topic, a leading
+# aspect from this confidence on is answered rather than met with the clarification question.
+CONTEXT_CONFIDENCE = 0.25
+_FALLBACK = "nlu_fallback"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,19 @@ class FollowUp:
     responses: list[str] = field(default_factory=list)
     reply: Reply | None = None
     branch_search: bool = False
+
+
+def aspect_in_context(topic: str | None, ranking: Sequence[Mapping[str, object]]) -> str | None:
+    """The aspect an unclear message asks about, when a topic is under discussion."""
+    if not topic:
+        return None
+    best = next((r for r in ranking if r.get("name") != _FALLBACK), None)
+    if best is None or best.get("name") not in ASPECTS:
+        return None
+    confidence = best.get("confidence")
+    if not isinstance(confidence, int | float) or confidence < CONTEXT_CONFIDENCE:
+        return None
+    return str(best["name"])
 
 
 class FollowUps:

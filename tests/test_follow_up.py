@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.branches import BranchCatalogue
-from bot.follow_up import ASPECTS, FollowUps
+from bot.follow_up import ASPECTS, FollowUps, aspect_in_context
 from tests.conftest import ROOT
 
 
@@ -54,3 +54,24 @@ def test_a_topic_missing_an_aspect_is_refused(tmp_path) -> None:
     broken.write_text("pora:\n  ask_cost: unknown\n", encoding="utf-8")
     with pytest.raises(ValueError, match="ask_when"):
         FollowUps.load(broken)
+
+
+def _ranking(*pairs: tuple[str, float]) -> list[dict[str, object]]:
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+def test_an_unclear_short_question_about_the_topic_is_answered_for_it() -> None:
+    ranking = _ranking(("nlu_fallback", 0.5), ("ask_funding", 0.45), ("ask_cost", 0.25))
+    assert aspect_in_context("pora", ranking) == "ask_funding"
+
+
+def test_without_a_topic_or_with_another_intent_first_the_assistant_still_asks() -> None:
+    aspect_first = _ranking(("nlu_fallback", 0.5), ("ask_funding", 0.45))
+    assert aspect_in_context(None, aspect_first) is None
+    other_first = _ranking(("nlu_fallback", 0.5), ("contact_info", 0.45), ("ask_where", 0.3))
+    assert aspect_in_context("cogito", other_first) is None
+
+
+def test_a_faint_aspect_is_not_taken_for_a_question() -> None:
+    ranking = _ranking(("nlu_fallback", 0.5), ("ask_when", 0.12), ("greet", 0.1))
+    assert aspect_in_context("support", ranking) is None
