@@ -36,12 +36,14 @@ Phrase = tuple[str, ...]
 CRISIS_PREFIX = "crisis_"
 CRISIS_HINT = "crisis_hint"  # key in the parse data: add the gentle line
 # The classifier alone is sure of a crisis from this confidence on, or when the crisis intents
-# together reach CRISIS_TOGETHER (split between two kinds of crisis); below that, and for a crisis
-# ranked above HINT_CONFIDENCE behind another intent, the message is answered as it asks and one
-# gentle line with the 24/7 numbers follows (`crisis_hint` in the parse data).
+# together reach CRISIS_TOGETHER, split between two kinds of crisis (each from SPLIT_SHARE on);
+# below that, and for a crisis ranked above HINT_CONFIDENCE behind another intent, the message is
+# answered as it asks and one gentle line with the 24/7 numbers follows (`crisis_hint` in the
+# parse data).
 CERTAIN_CONFIDENCE = 0.9
 HINT_CONFIDENCE = 0.3
 CRISIS_TOGETHER = 0.8
+SPLIT_SHARE = 0.1
 
 
 def is_crisis(intent: str | None) -> bool:
@@ -119,8 +121,10 @@ def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, An
     one kind or another (an overdose: danger or suicide).
     A crisis ranked high behind another intent also gets the gentle line.
     """
-    crisis = sum(r.get("confidence", 0.0) for r in ranking if is_crisis(r.get("name")))
-    if is_certain_crisis(intent) or (is_crisis(intent.get("name")) and crisis >= CRISIS_TOGETHER):
+    shares = [r.get("confidence", 0.0) for r in ranking if is_crisis(r.get("name"))]
+    crisis = sum(shares)
+    split = crisis >= CRISIS_TOGETHER and sum(s >= SPLIT_SHARE for s in shares) >= 2
+    if is_certain_crisis(intent) or (is_crisis(intent.get("name")) and split):
         return Tier(None, False)
     if is_crisis(intent.get("name")):
         other = next((r for r in ranking if not is_crisis(r.get("name"))), None)

@@ -111,6 +111,16 @@ def test_a_crisis_of_one_kind_or_another_is_a_crisis() -> None:
     assert classifier_tier(ranking[0], ranking) == Tier(None, False)
 
 
+def test_one_kind_of_crisis_short_of_certain_is_answered_with_the_gentle_line() -> None:
+    ranking = [
+        {"name": "crisis_suicide", "confidence": 0.84},
+        {"name": "thank", "confidence": 0.12},
+        {"name": "crisis_danger", "confidence": 0.02},
+    ]
+    tier = classifier_tier(ranking[0], ranking)
+    assert tier.replacement == ranking[1] and tier.hint
+
+
 def test_a_likely_crisis_behind_another_intent_adds_the_gentle_line() -> None:
     ranking = [
         {"name": "situation", "confidence": 0.6},
