@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
 from bot.nlp.address_mentions import (
+    BRANCH_INTENTS,
     NOT_OUTSIDE,
     OUTSIDE_INTENT,
     AddressMention,
@@ -59,6 +60,8 @@ def _apply(message: Message, mention: AddressMention) -> None:
             choose_intent(message, other["name"], other["confidence"])
         return
     choose_intent(message, mention.intent)
+    if mention.intent in BRANCH_INTENTS:
+        return  # the branch search reads the address from the message
     kept = [e for e in message.get(ENTITIES) or [] if e.get("entity") == "district"]
     extracted = [{**e, "extractor": "AddressGuard"} for e in mention.entities]
     message.set(ENTITIES, kept + extracted, add_to_output=True)

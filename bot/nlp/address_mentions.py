@@ -31,8 +31,14 @@ _LIVING_LEMMAS = word_set(
     "mieszkac zamieszkac zamieszkiwac zamieszkaly mieszkanie zameldowac zameldowany meldunek"
     " pochodzic nalezec"
 )
-# Words that ask where one belongs ("jaka filia dla Kurdwanowa").
-_BELONGING_LEMMAS = word_set("adres dzielnica osiedle rejon okolica filia mops osrodek")
+# Words that ask where one belongs ("jaka filia dla Kurdwanowa"); "mopsu" is how people decline
+# MOPS, unknown to the dictionary.
+_BELONGING_LEMMAS = word_set(
+    "adres dzielnica osiedle rejon okolica filia mops mopsu mopsie osrodek"
+)
+# Words that ask where to go: with a place that opens the message ("Skotniki, gdzie trzeba iść"),
+# the place is where the resident lives.
+_WHERE_LEMMAS = word_set("podlegac zglosic zglaszac najblizej najblizszy isc pojsc")
 _SHORT_MESSAGE_WORDS = 3
 # A whole name, its alias or a typo of it (bot/address/matching.py); part of a name is weaker.
 SURE_PLACE = 0.9
@@ -63,8 +69,10 @@ def find_mention(
     (`offices`) are an address only with a word like "mieszkam".
     """
     name = intent.get("name")
-    if not text.strip() or text.startswith("/") or name in BRANCH_INTENTS:
+    if not text.strip() or text.startswith("/"):
         return None
+    if name in BRANCH_INTENTS:
+        return _unsure_branch_question(text, intent, resolver)
     if name == OUTSIDE_INTENT and lives_in_krakow(tokenise(text)):
         return AddressMention(NOT_OUTSIDE, [])  # "ja z Ukrainy, mieszkam w Krakowie"
     result = resolver.resolve(text)
@@ -85,6 +93,19 @@ def find_mention(
     ):
         return None
     return AddressMention(ADDRESS_INTENT, _entities(text, result.parsed))
+
+
+def _unsure_branch_question(
+    text: str, intent: Mapping[str, Any], resolver: AddressResolver
+) -> AddressMention | None:
+    """A question for the branch that names a place is one, however unsure the classifier.
+
+    The branch search reads the address from the message itself; without this, a guess below the
+    fallback threshold would end in the clarification question instead.
+    """
+    if intent.get("confidence", 0.0) >= CONFIDENT or resolver.resolve(text).status == "unknown":
+        return None
+    return AddressMention(str(intent.get("name")), [])
 
 
 def office_addresses(resolver: AddressResolver, catalogue: BranchCatalogue) -> frozenset[Office]:
@@ -109,22 +130,38 @@ def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:
     if parsed.house_number or parsed.postcode or any(t.key in PREFIXES for t in tokens):
         return True
     words = [t for t in tokens if t.is_word]
-    return len(words) <= _SHORT_MESSAGE_WORDS or says(tokens, _LIVING_LEMMAS | _BELONGING_LEMMAS)
+    if len(words) <= _SHORT_MESSAGE_WORDS or says(tokens, _LIVING_LEMMAS | _BELONGING_LEMMAS):
+        return True
+    return opens_the_message(words, parsed) and says(tokens, _WHERE_LEMMAS)
 
 
-def says(tokens: list[Token], lemmas: frozenset[str]) -> bool:
-    """Whether one of these (folded) lemmas is among the message's words."""
-    analyser = default_analyser()
-    return any(fold_diacritics(analyser.lemma_pos(t.key)[0]) in lemmas for t in tokens if t.is_word)
+def opens_the_message(words: list[Token], parsed: ParsedAddress) -> bool:
+    """ "Złocień, te nowe bloki…": the place is the message's first word."""
+    return bool(words) and words[0].key in _first_words(parsed)
 
 
-def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:
-    """ "na Kurdwanowie", "z Bieżanowa": a weaker sign, on its own, that the place is home."""
-    named = {
+def _first_words(parsed: ParsedAddress) -> set[str]:
+    """The first word of the street and neighbourhood named, folded as tokens are."""
+    return {
         fold_diacritics(name.split()[0].lower())
         for name in (parsed.street, parsed.neighbourhood)
         if name
     }
+
+
+def says(tokens: list[Token], lemmas: frozenset[str]) -> bool:
+    """Whether one of these (folded) lemmas, or a word as written, is among the message's words."""
+    analyser = default_analyser()
+    return any(
+        t.key in lemmas or fold_diacritics(analyser.lemma_pos(t.key)[0]) in lemmas
+        for t in tokens
+        if t.is_word
+    )
+
+
+def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:
+    """ "na Kurdwanowie", "z Bieżanowa": a weaker sign, on its own, that the place is home."""
+    named = _first_words(parsed)
     return any(
         previous.key in CONTEXT_WORDS and token.key in named
         for previous, token in zip(tokens, tokens[1:], strict=False)

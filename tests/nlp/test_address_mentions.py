@@ -69,7 +69,33 @@ def test_a_place_after_a_preposition_does_not_outweigh_a_sure_classifier(resolve
 
 
 def test_the_branch_search_reads_its_own_address(resolver) -> None:
-    assert find_mention("gdzie jest filia dla Witosa 5", {"name": "find_branch"}, resolver) is None
+    sure = {"name": "find_branch", "confidence": 0.95}
+    assert find_mention("gdzie jest filia dla Witosa 5", sure, resolver) is None
+
+
+def test_an_unsure_branch_question_naming_a_place_stays_a_branch_question(resolver) -> None:
+    """Below the fallback threshold it would otherwise end in the clarification question."""
+    text = "Mieszkam w Podgórzu, sąsiadka mówiła, że trzeba iść do filii, ale nie wiem której"
+    mention = find_mention(text, {"name": "find_branch", "confidence": 0.44}, resolver)
+    assert mention is not None and mention.intent == "find_branch" and not mention.entities
+    assert (
+        find_mention("gdzie jest filia", {"name": "find_branch", "confidence": 0.4}, resolver)
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Złocień, te nowe bloki. Do jakiego mopsu podlegam?", "kurdwanow, gdzie mam pojsc"]
+)
+def test_a_place_opening_a_question_where_to_go_is_home(resolver, text: str) -> None:
+    sure_otherwise = {"name": "out_of_scope", "confidence": 0.95}
+    mention = find_mention(text, sure_otherwise, resolver)
+    assert mention is not None and mention.intent == "inform_address"
+
+
+def test_a_place_opening_another_question_is_not_home(resolver) -> None:
+    text = "Kazimierz, gdzie jest formularz do pobrania"
+    assert find_mention(text, {"name": "out_of_scope", "confidence": 0.9}, resolver) is None
 
 
 def test_an_office_of_mops_is_not_the_residents_address(resolver) -> None:
