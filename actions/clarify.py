@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.follow_up import answer_follow_up
 from actions.say import say
-from bot.clarify import clarification, load_topics, user_turns
+from bot.clarify import beyond_knowledge, clarification, load_topics, user_turns
 from bot.follow_up import aspect_in_context
 
 NAME = "action_clarify"
@@ -23,5 +23,8 @@ class ActionClarify(Action):
         aspect = aspect_in_context(tracker.get_slot("topic"), parse.get("intent_ranking") or [])
         if aspect:  # an unclear short question about the topic just answered
             return answer_follow_up(dispatcher, tracker, aspect)
+        if beyond_knowledge(parse):
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         say(dispatcher, clarification(parse, user_turns(tracker.events), TOPICS, NAME))
         return []

@@ -18,6 +18,10 @@ TOPICS_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
 FALLBACK_INTENT = "nlu_fallback"
 # A resident who answers "none of these" to a clarification has not been understood either.
 _REPLY_TO_CLARIFY = "deny"
+# A question the classifier places beyond the assistant's knowledge, even unsure, is answered
+# honestly ("I do not know that", with the information point) rather than with unrelated topics.
+OUT_OF_SCOPE = "out_of_scope"
+HONEST_CONFIDENCE = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,13 @@ def likely_topics(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def beyond_knowledge(parse: Mapping[str, Any]) -> bool:
+    """Whether the likeliest intent after the fallback is a question the sources cannot answer."""
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+    best = ranking[0] if ranking else {}
+    return best.get("name") == OUT_OF_SCOPE and best.get("confidence", 0.0) >= HONEST_CONFIDENCE
 
 
 def failures_in_a_row(turns: Sequence[UserTurn], clarify_action: str) -> int:

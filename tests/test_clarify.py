@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from bot.clarify import (
+    beyond_knowledge,
     Topic,
     UserTurn,
     failures_in_a_row,
@@ -116,3 +117,19 @@ def test_one_selector_for_every_retrieval_intent_is_read_too() -> None:
     }
     assert intent_key(parse) == "support/therapy"
     assert [t.key for t in likely_topics(parse, TOPICS)] == ["support/therapy"]
+
+
+def test_a_question_beyond_the_sources_is_answered_honestly_not_with_topics() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "out_of_scope", "confidence": 0.24},
+        {"name": "situation", "confidence": 0.2},
+    ]
+    assert beyond_knowledge({"intent_ranking": ranking})
+    ranking[1], ranking[2] = ranking[2], ranking[1]
+    assert not beyond_knowledge({"intent_ranking": ranking})
+    faint = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "out_of_scope", "confidence": 0.1},
+    ]
+    assert not beyond_knowledge({"intent_ranking": faint})
