@@ -112,6 +112,9 @@ class Tier:
 
     replacement: Mapping[str, Any] | None  # the intent to answer instead of an unsure crisis
     hint: bool  # add the gentle line with the 24/7 numbers
+    # The replacement's confidence among the readings that are not a crisis: once the crisis is
+    # ruled out, its share does not count against the ordinary question (no needless fallback).
+    confidence: float = 0.0
 
 
 def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]]) -> Tier:
@@ -128,7 +131,8 @@ def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, An
         return Tier(None, False)
     if is_crisis(intent.get("name")):
         other = next((r for r in ranking if not is_crisis(r.get("name"))), None)
-        return Tier(other, True)
+        share = other.get("confidence", 0.0) / (1.0 - crisis) if other and crisis < 1.0 else 0.0
+        return Tier(other, True, min(share, 1.0))
     return Tier(None, crisis >= HINT_CONFIDENCE)
 
 

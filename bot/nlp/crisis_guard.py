@@ -36,7 +36,7 @@ class CrisisGuard(UntrainedComponent):
                 continue
             tier = classifier_tier(message.get(INTENT) or {}, message.get(INTENT_RANKING_KEY) or [])
             if tier.replacement:
-                choose_intent(message, tier.replacement["name"], tier.replacement["confidence"])
+                choose_intent(message, tier.replacement["name"], tier.confidence)
             if tier.hint:
                 message.set(CRISIS_HINT, True, add_to_output=True)
         return messages

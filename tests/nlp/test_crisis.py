@@ -102,6 +102,16 @@ def test_an_unsure_crisis_answers_the_next_intent_with_the_gentle_line() -> None
     assert tier.replacement == ranking[1] and tier.hint
 
 
+def test_once_the_crisis_is_ruled_out_its_share_does_not_count_against_the_question() -> None:
+    ranking = [
+        {"name": "crisis_violence", "confidence": 0.6},
+        {"name": "thank", "confidence": 0.36},
+        {"name": "greet", "confidence": 0.04},
+    ]
+    tier = classifier_tier(ranking[0], ranking)
+    assert tier.replacement == ranking[1] and tier.confidence == pytest.approx(0.9)
+
+
 def test_a_crisis_of_one_kind_or_another_is_a_crisis() -> None:
     ranking = [
         {"name": "crisis_danger", "confidence": 0.55},
