@@ -12,9 +12,11 @@ BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONUNBUFFERED := 1
-# Development values for the Rasa API token and the Messenger channel (credentials.yml); production
-# sets real ones in the environment (README, "Web chat and Messenger").
+# Development values for the Rasa API token, the action server's token (endpoints.yml) and the
+# Messenger channel (credentials.yml); production sets real ones in the environment and
+# MOPS_ENV=production, which refuses these (docs/operations.md).
 export RASA_AUTH_TOKEN ?= dev-rasa-token
+export ACTIONS_TOKEN ?= dev-actions-token
 export FACEBOOK_VERIFY_TOKEN ?= dev-verify-token
 export FACEBOOK_APP_SECRET ?= dev-app-secret
 export FACEBOOK_PAGE_ACCESS_TOKEN ?= dev-page-access-token
@@ -64,7 +66,7 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_DEP) | $(VENV)/.installed
 	$(RASA) train --config $(CONFIG) --domain domain.yml --data data --out models \
 		--fixed-model-name mops --force
 
-run: $(MODEL)  ## start the action server (5055) and Rasa (5005, REST channel + API); Ctrl-C stops all
+run: $(MODEL)  ## start the action server (5055), Rasa (5005) and the gateway (8000) on loopback; Ctrl-C stops all
 	scripts/run.sh
 
 shell: $(MODEL)  ## chat with the assistant in the terminal

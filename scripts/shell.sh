@@ -2,8 +2,11 @@
 # Chat in the terminal: the action server runs in the background while `rasa shell` is open.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+umask 077
+mkdir -p var
 BIN=.venv/bin
-"$BIN/rasa" run actions --port "${ACTIONS_PORT:-5055}" --actions actions >var/actions-shell.log 2>&1 &
+export ACTIONS_TOKEN=${ACTIONS_TOKEN:-dev-actions-token}  # endpoints.yml sends it to the action server
+"$BIN/python" -m bot.action_server --port "${ACTIONS_PORT:-5055}" --actions actions >var/actions-shell.log 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null' EXIT
-"$BIN/rasa" shell --model models/mops.tar.gz --endpoints endpoints.yml
+"$BIN/python" -m bot.rasa_server shell --model models/mops.tar.gz --endpoints endpoints.yml

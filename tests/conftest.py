@@ -49,6 +49,7 @@ os.environ.setdefault("FACEBOOK_VERIFY_TOKEN", "dev-verify-token")
 os.environ.setdefault("FACEBOOK_APP_SECRET", "dev-app-secret")
 os.environ.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "dev-page-access-token")
 os.environ.setdefault("RASA_AUTH_TOKEN", "dev-rasa-token")
+os.environ.setdefault("ACTIONS_TOKEN", "dev-actions-token")  # Rasa → action server
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 # Handoff: the gateway, Rasa's Messenger channel and the action server share the console's

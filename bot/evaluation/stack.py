@@ -86,17 +86,22 @@ def rasa_stack(
     workdir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
+    # The action server runs actions only for callers with its token (bot/action_server.py);
+    # Rasa sends it as in endpoints.yml.
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n",
         encoding="utf-8",
     )
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
     token = environment.setdefault("RASA_AUTH_TOKEN", "dev-rasa-token")
+    environment.setdefault("ACTIONS_TOKEN", "dev-actions-token")
+    python = str(BIN / "python")
     commands = [
-        [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+        [python, "-m", "bot.action_server", "--port", str(actions_port), "--actions", "actions"],
         [
-            str(BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
+            python, "-m", "bot.rasa_server", "run", "--enable-api", "--interface", "127.0.0.1",
             "--port", str(rasa_port), "--model", str(model),
             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
             "--auth-token", token,
