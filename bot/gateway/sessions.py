@@ -8,21 +8,93 @@ the console) reaches every open connection of the conversation without the resid
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import os
 import re
 import secrets
+import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
+
+WEB_PREFIX = "web:"  # Rasa's sender ids of the web chat; Messenger's are page-scoped numbers
+KEY_ENV = "GATEWAY_SESSION_KEY"
+KEY_FILE = Path(__file__).resolve().parents[2] / "var" / "gateway-session.key"
+_SHAPE = re.compile(r"^web:([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$")
+
+
+class SessionIds:
+    """Web conversation ids that only the gateway can make: `web:` + 192 random bits + a MAC.
+
+    The id is the resident's only key to the conversation and Rasa's sender id, so a client must
+    never name one itself (another resident's, a Messenger user's). A MAC with a server key is
+    checked without any lookup, survives a restart and works in every gateway process that has
+    the same key (`GATEWAY_SESSION_KEY`; unset, a private key file under var/ made on first use).
+    `match` keeps the name of the pattern it replaces, so every caller that checked the shape
+    now checks that the gateway issued the id.
+    """
+
+    def __init__(self, key: bytes | None = None, env: Mapping[str, str] | None = None) -> None:
+        self._key = key
+        self._env = env
+        self._lock = threading.Lock()
+
+    def _secret(self) -> bytes:
+        if self._key is None:
+            with self._lock:
+                if self._key is None:
+                    self._key = load_key(os.environ if self._env is None else self._env)
+        return self._key
+
+    def _mac(self, random_part: str) -> str:
+        digest = hmac.new(self._secret(), (WEB_PREFIX + random_part).encode(), hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
+
+    def new(self) -> str:
+        """An unguessable id: whoever holds it can read the conversation."""
+        random_part = secrets.token_urlsafe(24)
+        return f"{WEB_PREFIX}{random_part}.{self._mac(random_part)}"
+
+    def match(self, session: str) -> bool:
+        """True only for an id this gateway (or one with the same key) issued."""
+        shape = _SHAPE.match(session)
+        return bool(shape) and hmac.compare_digest(shape.group(2), self._mac(shape.group(1)))
+
+
+def load_key(env: Mapping[str, str], path: Path = KEY_FILE) -> bytes:
+    """The key from the environment, else from a file readable only by the owner (made once)."""
+    if env.get(KEY_ENV):
+        return env[KEY_ENV].encode()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # O_EXCL: of two processes starting at once, one writes and both read the same
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(32))
+    for _ in range(50):  # the other process may still be writing it
+        key = path.read_text().strip()
+        if key:
+            return key.encode()
+        time.sleep(0.01)
+    raise RuntimeError(f"empty session key file {path}")
+
+
+SESSION_ID = SessionIds()
 
 
 def new_session_id() -> str:
-    """An unguessable id: whoever holds it can read the conversation."""
-    return secrets.token_urlsafe(24)
+    """A new web conversation's id (see `SessionIds`)."""
+    return SESSION_ID.new()
 
 
 @dataclass

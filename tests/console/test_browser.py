@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from bot.gateway.app import create_app
 from bot.gateway.config import Settings
+from bot.gateway.sessions import new_session_id
 from bot.storage.models import Role
 from tests.browser import TIMEOUT_MS, browser_fixture, expect_text, served
 from tests.conftest import ARTIFACTS
@@ -33,8 +34,8 @@ browser = browser_fixture(SHOTS)
 
 PASSWORD = "bardzo-tajne-haslo-1"
 POLL_SECONDS = 1
-SESSION = "resident-session-000001"
-OTHER_SESSION = "resident-session-000002"
+SESSION = new_session_id()  # the gateway accepts only web ids it issued
+OTHER_SESSION = new_session_id()
 SAID = '<script>window.__pwned = 1</script><b>pomocy</b><img src=x onerror="window.__pwned=2">'
 SUMMARY = '<img src=x onerror="window.__pwned=3">Zasiłek'
 OTHER_SUMMARY = '<svg onload="alert(4)"></svg>Mieszkanie'

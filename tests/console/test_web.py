@@ -14,12 +14,13 @@ from sqlalchemy import select
 from bot.console.accounts import AccountService
 from bot.gateway.app import create_app
 from bot.gateway.config import Settings
+from bot.gateway.sessions import new_session_id
 from bot.storage.models import AuditEntry, CallbackStatus, ContactKind, Role
 from tests.console.conftest import sqlite_url
 from tests.gateway.conftest import closed_port_url
 
 PASSWORD = "bardzo-tajne-haslo-1"
-SESSION = "resident-session-000001"
+SESSION = new_session_id()  # the gateway accepts only web ids it issued
 
 
 @pytest.fixture

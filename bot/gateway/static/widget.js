@@ -251,8 +251,10 @@
       .then(function (session) {
         var url = base.replace(/^http/, "ws") + "/ws/" + encodeURIComponent(session) + "?after=" + lastSeq;
         var ws = new WebSocket(url);
+        var opened = false;
         socket = ws;
         ws.onopen = function () {
+          opened = true;
           reconnectDelay = 1000;
           if (wasConnected) say("Połączono ponownie.");
           wasConnected = true;
@@ -265,6 +267,10 @@
           if (socket !== ws) return; /* replaced on purpose (new conversation) */
           socket = null;
           typing.textContent = "";
+          if (!opened) {
+            forgetIfUnknown(session); /* refused at once: maybe an id the gateway no longer accepts */
+            return;
+          }
           say("Połączenie przerwane. Ponowne łączenie…");
           scheduleReconnect();
         };
@@ -273,6 +279,27 @@
         say("Brak połączenia z asystentem. Ponowne łączenie…");
         scheduleReconnect();
       });
+  }
+
+  /* A stored conversation id the gateway does not know (an old or altered one) answers 404:
+     the widget starts a new conversation once instead of reconnecting to it forever. */
+  function forgetIfUnknown(session) {
+    fetch(base + "/api/sessions/" + encodeURIComponent(session) + "/messages")
+      .then(function (r) {
+        if (r.status !== 404 || state.session !== session) return scheduleReconnect();
+        startAfresh();
+        connect();
+      })
+      .catch(scheduleReconnect);
+  }
+
+  function startAfresh() {
+    state.session = null;
+    saveState();
+    lastSeq = 0;
+    wasConnected = false; /* a new conversation is not a reconnection */
+    log.textContent = "";
+    renderGreeting();
   }
 
   function scheduleReconnect() {
@@ -359,13 +386,8 @@
     var old = socket;
     socket = null;
     if (old) old.close();
-    state.session = null;
-    saveState();
-    lastSeq = 0;
     outbox = [];
-    wasConnected = false; /* a new conversation is not a reconnection */
-    log.textContent = "";
-    renderGreeting();
+    startAfresh();
     connect();
     say("Rozpoczęto nową rozmowę.");
     input.focus();
