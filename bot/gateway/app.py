@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from bot.branches import Branch, BranchCatalogue
 from bot.console import mount_console
+from bot.gateway.body_limit import BodyLimit
 from bot.gateway.chat import ChatService
 from bot.gateway.config import Settings
 from bot.gateway.limits import Limits
@@ -83,10 +84,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if job:
             job.cancel()
+        await chat.close()
         await rasa.close()
 
     app = FastAPI(title="MOPS Kraków – bramka czatu", lifespan=lifespan, docs_url=None)
     app.state.settings, app.state.hub, app.state.chat = settings, hub, chat
+    # Bodies over the limit are refused as received (chunked too); inside CORS, so the widget
+    # on a MOPS page can read the refusal.
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -94,13 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Content-Type"],
         max_age=600,
     )
-
-    @app.middleware("http")
-    async def refuse_huge_bodies(request: Request, call_next: Any) -> Any:
-        """Reject oversize bodies before reading them (the message limit is far below)."""
-        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
-            return _refused({"reason": "too_long", "text": "Wiadomość jest za długa."}, 413)
-        return await call_next(request)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -1,34 +1,33 @@
-"""One message through the gateway: limits, Rasa, and the answer when Rasa is not there.
+"""One message through the gateway: hygiene, limits, Rasa, and the answer when Rasa fails.
 
-Both the WebSocket and the plain HTTP endpoint use this, so they behave the same.
+Both the WebSocket and the plain HTTP endpoint use this, so they behave the same. Whatever fails,
+the resident gets an answer (bot.gateway.fallback); what Rasa did not get is kept in the outbox
+and delivered, in order and once, when Rasa is back (bot.gateway.outbox).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.branches import BranchCatalogue
+from bot.gateway.fallback import Fallback, apology_text
+from bot.gateway.hygiene import offered, to_rasa
 from bot.gateway.limits import Limits
+from bot.gateway.outbox import Kept, Outbox
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.sessions import SessionHub
 from bot.handoff.desk import HandoffDesk, control_intent
 from bot.messages import Messages
 
 log = logging.getLogger("bot.gateway.chat")
-
-
-def unavailable_text(catalogue: BranchCatalogue | None = None) -> str:
-    """The apology when Rasa is down, with the information point's contacts from data/."""
-    point = (catalogue or BranchCatalogue.load()).information_point
-    return (
-        "Przepraszam, asystent jest w tej chwili niedostępny. Proszę spróbować ponownie za kilka "
-        f"minut albo skontaktować się z punktem informacyjnym MOPS: tel. {point.phones[0]}"
-        + (f", e-mail {point.email}" if point.email else "")
-        + f", {point.address}."
-    )
+unavailable_text = apology_text  # the apology's older name
+# How often kept messages are offered to Rasa again, and for how long after a failure a
+# conversation with kept messages does not try Rasa in-line (its message is kept behind them).
+RETRY_SECONDS = 2.0
 
 
 @dataclass
@@ -43,14 +42,29 @@ class ChatService:
     """Passes residents' messages to Rasa and records everything said in the session hub."""
 
     def __init__(
-        self, rasa: RasaClient, hub: SessionHub, limits: Limits, desk: HandoffDesk | None = None
+        self,
+        rasa: RasaClient,
+        hub: SessionHub,
+        limits: Limits,
+        desk: HandoffDesk | None = None,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self.rasa = rasa
         self.hub = hub
         self.limits = limits
         self.desk = desk  # set when the console (and its database) is mounted
         self.messages = Messages.load()
-        self._unavailable = unavailable_text()
+        self.fallback = Fallback.load()
+        self.outbox = Outbox()
+        self.retry_seconds = retry_seconds
+        self._failed_at = float("-inf")
+        self._retrying: asyncio.Task[None] | None = None
+
+    async def close(self) -> None:
+        if self._retrying is not None:
+            self._retrying.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retrying
 
     async def load_history(self, session: str) -> None:
         """After a gateway restart, rebuild a conversation's history from Rasa's tracker."""
@@ -63,61 +77,111 @@ class ChatService:
             return  # try again on the next connection
         self.hub.seed(session, said)
 
-    async def _ask_rasa(
-        self, session: str, text: str, payload: str | None
-    ) -> tuple[list[dict[str, Any]], str]:
-        """Rasa's replies, or the apology with the information point when Rasa is not there."""
-        try:
-            replies = await self._handoff_aware_send(session, text, payload)
-            return replies, "ok"
-        except RasaUnavailable as error:
-            log.warning("rasa unavailable", extra={"session": session[:8], "error": str(error)})
-            return [{"text": self._unavailable, "buttons": []}], "rasa_unavailable"
+    async def _answer(self, session: str, kept: Kept, text: str) -> tuple[list[dict], str]:
+        """Rasa's replies; or, when it fails or says nothing, the fallback (crisis numbers first).
 
-    async def _handoff_aware_send(
-        self, session: str, text: str, payload: str | None
-    ) -> list[dict[str, Any]]:
+        An empty list only while a worker has the conversation: they read it in the console.
+        """
+        try:
+            if self.outbox.pending(session) and self._recently_failed():
+                raise RasaUnavailable("kept messages wait for Rasa")  # keep the order, no wait
+            await self._deliver_kept(session)
+            replies = await self._handoff_aware_send(session, kept)
+        except RasaUnavailable as error:
+            self._failed_at = time.monotonic()
+            log.warning("rasa unavailable", extra={"session": session[:8], "error": str(error)})
+            self._keep(session, kept)
+            return self.fallback.replies(text), "rasa_unavailable"
+        if replies is None:
+            return [], "handed_over"
+        if not replies:  # Rasa's answer to a failed custom action (action server down)
+            log.warning("no answer from rasa", extra={"session": session[:8]})
+            return self.fallback.replies(text), "no_answer"
+        return replies, "ok"
+
+    def _recently_failed(self) -> bool:
+        return time.monotonic() - self._failed_at < self.retry_seconds
+
+    def _keep(self, session: str, kept: Kept) -> None:
+        """Keep a message for Rasa, and make sure someone will deliver it."""
+        if not self.outbox.keep(session, kept):
+            log.error("outbox full: message not kept", extra={"session": session[:8]})
+        if self._retrying is None or self._retrying.done():
+            self._retrying = asyncio.create_task(self._retry())
+
+    async def _deliver_kept(self, session: str) -> None:
+        """Send the conversation's kept messages to Rasa, oldest first; publish late answers.
+
+        Called with the conversation's lock held. A message Rasa already has (it timed out on
+        our side but was handled) is not sent twice. Raises RasaUnavailable when Rasa is still out.
+        """
+        for kept in self.outbox.pending(session):
+            if not await self.rasa.has_message(session, kept.ref):
+                for reply in await self._handoff_aware_send(session, kept) or []:
+                    await self.hub.publish(session, {"role": "bot", **reply})
+            self.outbox.delivered(session, kept)
+            log.info("kept message delivered", extra={"session": session[:8]})
+
+    async def _retry(self) -> None:
+        """While messages are kept: wait, and deliver them once Rasa answers again."""
+        while len(self.outbox):
+            await asyncio.sleep(self.retry_seconds)
+            if not await self.rasa.ready():
+                continue
+            for session in self.outbox.sessions():
+                conversation = self.hub.get(session)
+                try:
+                    async with conversation.lock:
+                        await self._deliver_kept(session)
+                except RasaUnavailable:
+                    break  # down again: try later
+                except Exception:  # one bad conversation must not stop the others
+                    log.exception("kept message not delivered", extra={"session": session[:8]})
+
+    async def _handoff_aware_send(self, session: str, kept: Kept) -> list[dict[str, Any]] | None:
         """One message to Rasa, minding a paused (handed-over) conversation.
 
         While a worker has the conversation Rasa stays silent, so: the "back to the assistant"
         and "leave a contact" buttons resume it first; a waiting resident is told their place in
         the queue; and a conversation paused without an open ticket (a give-back that did not
         reach Rasa) is resumed and asked again, so that nobody is left without an answer.
+        None when a worker has the conversation (no answer is due).
         """
-        message, shown = payload or text, text if payload else None
+        message, shown = kept.message, kept.shown
         control = control_intent(message) if self.desk else None
         if control and self.desk and self.desk.has_open_ticket(session):
             await self.rasa.append_events(session, [{"event": "resume"}])
-            message, shown = f"/{control}", text  # typed or clicked: the button's intent
-        replies = await self.rasa.send(session, message, shown)
+            message, shown = f"/{control}", shown or message  # typed or clicked: the intent
+        replies = await self.rasa.send(session, message, shown, kept.ref)
         if replies or self.desk is None:
             return replies  # the bot answered: nothing handed over (no database lookup)
         if self.desk.has_open_ticket(session):
             waiting = self.desk.waiting_reply(session)
             if waiting is None:
-                return []  # a worker has it: they read the message in the console
+                return None  # a worker has it: they read the message in the console
             rendered = self.messages.render(waiting)
             return [{"text": rendered.text, "buttons": rendered.buttons}]
         if await self.rasa.paused(session):
             log.warning("paused without a ticket: resumed", extra={"session": session[:8]})
             await self.rasa.append_events(session, [{"event": "resume"}])
-            return await self.rasa.send(session, message, shown)
+            return await self.rasa.send(session, message, shown, kept.ref)
         return replies
 
     async def handle(self, session: str, ip: str, text: str, payload: str | None = None) -> Outcome:
-        """Refuse, or record the message and the assistant's replies (or the apology)."""
-        refusal = self.limits.refusal(session, ip, payload or text)
+        """Refuse, or record the message and the assistant's replies (or the fallback)."""
+        refusal = self.limits.refusal(session, ip, text, payload)
         if refusal:
             log.info("message refused", extra={"session": session[:8], "reason": refusal["reason"]})
             return Outcome(refusal, [])
         await self.load_history(session)
         conversation = self.hub.get(session)
         async with conversation.lock:
+            kept = Kept(*to_rasa(text, payload, offered(conversation.history)))
             new = [await self.hub.publish(session, {"role": "user", "text": text, "buttons": []})]
             await self.hub.broadcast(session, {"type": "typing", "on": True})
             started = time.perf_counter()
             try:
-                replies, status = await self._ask_rasa(session, text, payload)
+                replies, status = await self._answer(session, kept, text)
                 for reply in replies:
                     new.append(await self.hub.publish(session, {"role": "bot", **reply}))
             finally:  # the typing indicator goes off after the replies, whatever happened

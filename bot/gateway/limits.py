@@ -1,4 +1,4 @@
-"""Rate limits per session and per IP address.
+"""What every incoming message must pass: readable text, a length limit, rate limits.
 
 A refused message is not dropped silently: the caller gets how long to wait, the resident gets
 that in Polish, and the widget puts the text back into the input box.
@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 
 from bot.gateway.config import Rate
+from bot.gateway.hygiene import UNREADABLE_TEXT, unreadable
 
 
 class SlidingWindowLimiter:
@@ -40,22 +41,30 @@ class SlidingWindowLimiter:
 
 
 class Limits:
-    """The checks every incoming message passes, in order: length, session rate, IP rate."""
+    """The checks every incoming message passes, in order: readable, length, session, IP rate.
+
+    The button payload is checked like the text: both reach Rasa's tracker and the hub.
+    """
 
     def __init__(self, max_chars: int, session_rate: Rate, ip_rate: Rate) -> None:
         self.max_chars = max_chars
         self._sessions = SlidingWindowLimiter(session_rate)
         self._ips = SlidingWindowLimiter(ip_rate)
 
-    def refusal(self, session: str, ip: str, text: str) -> dict[str, object] | None:
+    def refusal(
+        self, session: str, ip: str, text: str, payload: str | None = None
+    ) -> dict[str, object] | None:
         """None when the message may go on; otherwise why not, for the resident."""
+        if unreadable(text) or (payload is not None and unreadable(payload)):
+            return {"reason": "unreadable", "text": UNREADABLE_TEXT}
         if not text.strip():
             return {"reason": "empty", "text": "Proszę wpisać wiadomość."}
-        if len(text) > self.max_chars:
+        longest = max(len(text), len(payload or ""))
+        if longest > self.max_chars:
             return {
                 "reason": "too_long",
                 "text": (
-                    f"Wiadomość jest za długa ({len(text)} znaków, można wysłać do "
+                    f"Wiadomość jest za długa ({longest} znaków, można wysłać do "
                     f"{self.max_chars}). Proszę ją skrócić lub podzielić na części."
                 ),
             }

@@ -6,6 +6,13 @@ Differences from Rasa's own `facebook` channel:
 - a POST without a valid `X-Hub-Signature-256` (or the older `X-Hub-Signature`) gets 403 and no
   answer, where Rasa's channel answers 200 "not validated";
 - every message of a batched webhook call is handled, not only the first;
+- never silent: when handling a message sends nothing (the action server is down) or fails, the
+  resident gets the fallback (crisis numbers first for a crisis message, then the apology with the
+  information point; bot.gateway.fallback), unless a worker has the conversation;
+- input hygiene as in the web chat (bot.gateway.hygiene): unreadable text gets a polite answer and
+  never reaches Rasa; typed text never forces an intent ("/restart" is plain text, the tracker
+  keeps what was typed as `shown`); a quick-reply or postback payload is taken only when the
+  assistant offered it in this conversation;
 - the Graph API address can be moved with FACEBOOK_GRAPH_URL (tests point it at a local server).
 """
 
@@ -13,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,16 +29,27 @@ from fbmessenger import MessengerClient
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
-from rasa.shared.core.events import ConversationResumed
+from rasa.shared.core.events import BotUttered, ConversationResumed
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.gateway.fallback import Fallback
+from bot.gateway.hygiene import UNREADABLE_TEXT, neutralised, unreadable
 from bot.gateway.messenger_format import messenger_messages
-from bot.handoff.desk import HandoffDesk, control_intent
+from bot.handoff.desk import (
+    CANCEL_INTENT,
+    LEAVE_CONTACT_INTENT,
+    HandoffDesk,
+    control_intent,
+)
 from bot.messages import Messages
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v2.12"  # fbmessenger's own default
+MAX_TEXT_CHARS = 2000  # Messenger's own limit for a message's text; more is not from Messenger
+TOO_LONG_TEXT = "Wiadomość jest za długa. Proszę ją skrócić lub podzielić na części."
+log = logging.getLogger("bot.gateway.messenger")
+HANDOFF_PAYLOADS = {f"/{intent}" for intent in (CANCEL_INTENT, LEAVE_CONTACT_INTENT)}
 
 
 def graph_client(page_access_token: str) -> MessengerClient:
@@ -117,9 +136,76 @@ class _Messenger(Messenger):
                 elif message.get("postback"):
                     await self.postback(message, metadata)
 
-    async def _handle_user_message(
-        self, text: str, sender_id: str, metadata: dict[str, Any] | None
+    async def message(self, message: dict[str, Any], metadata: dict[str, Any] | None) -> None:
+        """Typed text or a tapped quick reply; attachments as Rasa's channel handles them."""
+        body = message.get("message") or {}
+        quick = (body.get("quick_reply") or {}).get("payload")
+        typed = body.get("text")
+        if body.get("is_echo") or (not isinstance(typed, str) and not quick):
+            await super().message(message, metadata)
+            return
+        await self._resident_wrote(typed if isinstance(typed, str) else "", quick, metadata)
+
+    async def postback(self, message: dict[str, Any], metadata: dict[str, Any] | None) -> None:
+        """A template button: its payload, shown as its title."""
+        postback = message.get("postback") or {}
+        title = postback.get("title")
+        await self._resident_wrote(
+            title if isinstance(title, str) else "", postback.get("payload"), metadata
+        )
+
+    async def _resident_wrote(
+        self, text: str, payload: Any, metadata: dict[str, Any] | None
     ) -> None:
+        """Input hygiene, then the message to Rasa: an offered payload, or the text as typed."""
+        sender_id = self.get_user_id()
+        payload = payload if isinstance(payload, str) and payload else None
+        if unreadable(text) or (payload and unreadable(payload)):
+            await self._say(sender_id, UNREADABLE_TEXT)
+            return
+        if len(text) > MAX_TEXT_CHARS or len(payload or "") > MAX_TEXT_CHARS:
+            await self._say(sender_id, TOO_LONG_TEXT)
+            return
+        if payload and payload in await self._offered(sender_id):
+            message, shown = payload, text or None
+        elif text.strip():
+            message = neutralised(text)
+            shown = text if message != text else None
+        else:
+            return  # a payload nobody offered, with no text: nothing the resident wrote
+        if shown:
+            metadata = {**(metadata or {}), "shown": shown}
+        await self._handle_user_message(message, sender_id, metadata, said=text or message)
+
+    async def _offered(self, sender_id: str) -> set[str]:
+        """The payloads of every button the assistant showed in this conversation.
+
+        The handoff's own buttons (back to the assistant, leave a contact) this channel sends
+        itself while the resident waits, outside the tracker: they are always offered.
+        """
+        tracker = await self.agent.processor.get_tracker(sender_id)
+        return HANDOFF_PAYLOADS | {
+            str(button.get("payload"))
+            for event in tracker.events
+            if isinstance(event, BotUttered)
+            for button in (event.data or {}).get("buttons") or []
+            if isinstance(button, dict)
+        }
+
+    async def _say(self, sender_id: str, text: str) -> None:
+        await FormattedMessengerBot(self.client).send_text_message(sender_id, text)
+
+    async def _handle_user_message(
+        self,
+        text: str,
+        sender_id: str,
+        metadata: dict[str, Any] | None,
+        said: str | None = None,
+    ) -> None:
+        """One message to Rasa, minding a handed-over conversation; never without an answer.
+
+        `said` is what the resident wrote (for the crisis check of the fallback).
+        """
         out_channel = FormattedMessengerBot(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
@@ -149,10 +235,24 @@ class _Messenger(Messenger):
                     await out_channel.send_text_with_buttons(
                         sender_id, rendered.text, rendered.buttons
                     )
-            elif await resume_if_paused(self.agent, sender_id):
+                return  # a worker has it, or the resident was told their place in the queue
+            if await resume_if_paused(self.agent, sender_id):
                 await self.on_new_message(user_message())  # paused without a ticket: ask again
+            if not out_channel.sent:  # a custom action failed: the action server is down
+                log.warning("no answer: fallback sent")
+                await self._fallback(out_channel, sender_id, said or text)
+        except Exception:
+            log.exception("message not handled: fallback sent")
+            if not out_channel.sent:
+                await self._fallback(out_channel, sender_id, said or text)
         finally:
             await out_channel.send_action(sender_id, sender_action="typing_off")
+
+    @staticmethod
+    async def _fallback(out_channel: FormattedMessengerBot, sender_id: str, said: str) -> None:
+        """Crisis numbers first for a crisis message, then the apology with the contacts."""
+        for reply in Fallback.load().replies(said):
+            await out_channel.send_text_message(sender_id, reply["text"])
 
 
 class MessengerInput(FacebookInput):

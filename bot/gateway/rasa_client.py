@@ -58,15 +58,22 @@ class RasaClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
-    async def send(self, sender: str, text: str, shown: str | None = None) -> list[dict[str, Any]]:
-        """The assistant's replies to one message; `shown` is a clicked button's title.
+    async def send(
+        self, sender: str, text: str, shown: str | None = None, ref: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The assistant's replies to one message; `shown` is what the resident saw or typed.
 
-        The title goes to the tracker as metadata, so a history rebuilt from Rasa shows what the
-        resident clicked rather than the intent payload.
+        `shown` (a clicked button's title, or typed text Rasa gets neutralised) goes to the
+        tracker as metadata, so a history rebuilt from Rasa and the staff console show what the
+        resident clicked or typed. `ref` marks the message, so that a resend after a timeout can
+        tell whether Rasa already has it (`has_message`).
         """
         body: dict[str, Any] = {"sender": sender, "message": text}
-        if shown:
-            body["metadata"] = {"shown": shown}
+        metadata = {"shown": shown} if shown else {}
+        if ref:
+            metadata["ref"] = ref
+        if metadata:
+            body["metadata"] = metadata
         replies = await self._json("POST", "/webhooks/rest/webhook", json=body)
         if not isinstance(replies, list):
             raise RasaUnavailable(f"unexpected reply {type(replies).__name__}")
@@ -98,6 +105,16 @@ class RasaClient:
                 author = (event.get("metadata") or {}).get("author")
                 said.append({**message, "author": str(author)} if author else message)
         return said
+
+    async def has_message(self, sender: str, ref: str) -> bool:
+        """Whether the conversation's tracker holds the user message sent with `ref`."""
+        tracker = await self._json(
+            "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
+        )
+        return any(
+            event.get("event") == "user" and (event.get("metadata") or {}).get("ref") == ref
+            for event in (tracker or {}).get("events") or []
+        )
 
     async def append_events(
         self, sender: str, events: list[dict[str, Any]], deliver: bool = False

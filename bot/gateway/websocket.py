@@ -3,6 +3,9 @@
 The connection is what lets a message reach the resident without the resident writing first.
 Frames from the widget: {"type": "message", "text", "payload"?} and {"type": "ping"}. Frames to
 it: "history", "message", "typing", "refused", "error", "pong".
+
+A frame is limited in bytes as received (uvicorn's ws_max_size does that in production; the check
+here holds whatever the server), and what goes back never carries unreadable characters.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from urllib.parse import urlsplit
 from fastapi import WebSocket, WebSocketDisconnect
 
 from bot.gateway.chat import ChatService
+from bot.gateway.hygiene import printable
 from bot.gateway.sessions import SESSION_ID
 
 log = logging.getLogger("bot.gateway.websocket")
 POLICY_VIOLATION = 1008
 _UNREADABLE = "Nie udało się odczytać wiadomości. Proszę spróbować ponownie."
+MAX_FRAME_BYTES = 64 * 1024  # as the HTTP body limit and uvicorn's ws_max_size
+_TOO_LONG = {"reason": "too_long", "text": "Wiadomość jest za długa."}
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...]) -> bool:
@@ -64,7 +70,11 @@ async def serve_websocket(
         since = 0 if reset else after
         await send({"type": "history", "reset": reset, "messages": chat.hub.since(session, since)})
         while True:
-            frame = decode(await socket.receive_text())
+            raw = await socket.receive_text()
+            if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+                await send({"type": "refused", **_TOO_LONG})
+                continue
+            frame = decode(raw)
             if frame is None or not isinstance(frame.get("text", ""), str):
                 await send({"type": "error", "text": _UNREADABLE})
             elif frame.get("type") == "ping":
@@ -73,7 +83,8 @@ async def serve_websocket(
                 payload = frame.get("payload") if isinstance(frame.get("payload"), str) else None
                 outcome = await chat.handle(session, ip, frame.get("text", ""), payload)
                 if outcome.refused:
-                    await send({"type": "refused", **outcome.refused, "draft": frame["text"]})
+                    draft = printable(frame.get("text", ""))
+                    await send({"type": "refused", **outcome.refused, "draft": draft})
             else:
                 await send({"type": "error", "text": _UNREADABLE})
     except WebSocketDisconnect:

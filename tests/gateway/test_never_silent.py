@@ -1,0 +1,196 @@
+"""Never silent: whatever fails, the resident gets an answer; a crisis gets the numbers first.
+
+The fast tests need no Rasa (it is down). The drills kill real processes: the action server in the
+middle of the branch search form, and Rasa itself (the messages sent meanwhile are kept and
+delivered once, in order, when it is back).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from bot.gateway.fallback import Fallback, crisis_texts
+from tests.conftest import MODEL
+from tests.fake_graph import FakeGraph, messages_to, post
+from tests.gateway.conftest import INFO_PHONE, new_session, receive_until
+from tests.gateway.outage import OutageStack
+
+SUICIDE_LINE = "800 70 2222"  # utter_crisis_suicide in domain.yml
+VIOLENCE_LINE = "800 120 002"  # utter_crisis_violence in domain.yml
+APOLOGY = "Przepraszam"
+
+
+def bot_texts(messages: list[dict]) -> list[str]:
+    return [m["text"] for m in messages if m.get("role") == "bot"]
+
+
+def web_say(client, session: str, text: str) -> list[str]:
+    response = client.post(f"/api/sessions/{session}/messages", json={"text": text})
+    assert response.status_code == 200, response.text
+    return bot_texts(response.json()["messages"])
+
+
+def socket_say(socket, text: str) -> list[str]:
+    socket.send_json({"type": "message", "text": text})
+    frames = receive_until(socket, lambda f: f == {"type": "typing", "on": False})
+    return [f["text"] for f in frames if f.get("role") == "bot"]
+
+
+def messenger_say(stack, graph: FakeGraph, sender: str, text: str) -> list[str]:
+    before = len(messages_to(graph, sender))
+    post(stack, sender, text)
+    deadline = time.monotonic() + 5  # the Send API calls are made before the webhook answers
+    while len(messages_to(graph, sender)) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [
+        m.get("text") or json.dumps(m, ensure_ascii=False)
+        for m in messages_to(graph, sender)[before:]
+    ]
+
+
+# ---- without Rasa: the gateway decides a crisis on its own ---------------------------------------
+
+
+def test_the_crisis_texts_are_the_assistants_own() -> None:
+    fallback = Fallback.load()
+    texts = crisis_texts()
+    assert fallback.crisis_intent("nie chcę już żyć") == "crisis_suicide"
+    assert fallback.crisis_intent("mąż mnie bije") == "crisis_violence"
+    assert fallback.crisis_intent("serce mi bije szybko") is None
+    assert fallback.crisis_intent("jak dostać zasiłek") is None
+    assert SUICIDE_LINE in texts["crisis_suicide"] and VIOLENCE_LINE in texts["crisis_violence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"), [("nie chcę żyć", SUICIDE_LINE), ("mąż mnie bije", VIOLENCE_LINE)]
+)
+def test_rasa_down_a_crisis_gets_the_crisis_numbers_first(make_client, text, line) -> None:
+    client = make_client()  # Rasa is down
+    crisis, apology = web_say(client, new_session(client), text)
+    assert line in crisis and "112" in crisis
+    assert APOLOGY in apology and INFO_PHONE in apology
+    with client.websocket_connect(f"/ws/{new_session(client)}") as socket:
+        socket.receive_json()
+        crisis, apology = socket_say(socket, text)
+    assert line in crisis and INFO_PHONE in apology
+
+
+def test_rasa_down_an_ordinary_question_gets_the_apology_only(make_client) -> None:
+    client = make_client()
+    (apology,) = web_say(client, new_session(client), "gdzie jest moja filia")
+    assert APOLOGY in apology and INFO_PHONE in apology
+
+
+# ---- drills with real processes -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def outage(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:
+    stack = OutageStack(tmp_path_factory.mktemp("outage"), MODEL)
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.mark.slow
+def test_action_server_killed_mid_form_every_channel_still_answers(
+    outage: OutageStack, make_client, graph: FakeGraph
+) -> None:
+    client = make_client(rasa_url=outage.rasa_url)
+    web = new_session(client)
+    fb = f"fb-{uuid.uuid4().hex[:8]}"
+    asks_address = "ulicę i numer domu"
+    with client.websocket_connect(f"/ws/{new_session(client)}") as socket:
+        socket.receive_json()
+        # the branch search starts while everything runs
+        assert asks_address in " ".join(web_say(client, web, "gdzie jest moja filia"))
+        assert asks_address in " ".join(socket_say(socket, "gdzie jest moja filia"))
+        assert asks_address in " ".join(messenger_say(outage, graph, fb, "gdzie jest moja filia"))
+
+        outage.kill("actions")  # the form's validation is a custom action: Rasa answers []
+
+        for answers in (
+            web_say(client, web, "Wielicka 20"),
+            socket_say(socket, "Wielicka 20"),
+            messenger_say(outage, graph, fb, "Wielicka 20"),
+        ):
+            assert answers and APOLOGY in answers[-1] and INFO_PHONE in answers[-1]
+        for answers in (
+            web_say(client, web, "nie chcę żyć"),
+            socket_say(socket, "nie chcę żyć"),
+            messenger_say(outage, graph, fb, "nie chcę żyć"),
+        ):
+            assert SUICIDE_LINE in answers[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("nie chcę żyć", SUICIDE_LINE),
+        ("mąż mnie bije", VIOLENCE_LINE),
+        ("gdzie jest moja filia", INFO_PHONE),  # an ordinary question needing the action server
+        ("Poproszę o kontakt z pracownikiem", INFO_PHONE),
+    ],
+)
+def test_action_server_down_fresh_conversations_are_answered(
+    outage: OutageStack, make_client, graph: FakeGraph, text: str, first: str
+) -> None:
+    outage.kill("actions")
+    client = make_client(rasa_url=outage.rasa_url)
+    assert first in web_say(client, new_session(client), text)[0]
+    with client.websocket_connect(f"/ws/{new_session(client)}") as socket:
+        socket.receive_json()
+        assert first in socket_say(socket, text)[0]
+    assert first in messenger_say(outage, graph, f"fb-{uuid.uuid4().hex[:8]}", text)[0]
+
+
+@pytest.mark.slow
+def test_rasa_killed_messages_are_kept_and_delivered_once_in_order(
+    outage: OutageStack, make_client
+) -> None:
+    if "actions" not in outage.processes:
+        outage.start_actions()
+    client = make_client(rasa_url=outage.rasa_url, rasa_timeout=10.0)
+    session = new_session(client)
+    assert web_say(client, session, "Dzień dobry")  # Rasa knows the conversation
+
+    outage.kill("rasa")
+    crisis, apology = web_say(client, session, "nie chcę żyć")
+    assert SUICIDE_LINE in crisis and INFO_PHONE in apology
+    (apology,) = web_say(client, session, "Jak mogę dostać COGITO?")
+    assert INFO_PHONE in apology
+    seen = client.get(f"/api/sessions/{session}/messages").json()["messages"][-1]["seq"]
+
+    outage.start_rasa()
+    deadline = time.monotonic() + 30
+    late: list[dict] = []
+    while time.monotonic() < deadline and len(late) < 2:
+        late = client.get(f"/api/sessions/{session}/messages", params={"after": seen}).json()[
+            "messages"
+        ]
+        time.sleep(0.5)
+    assert outage.tracker_texts(session) == [
+        "Dzień dobry",
+        "nie chcę żyć",
+        "Jak mogę dostać COGITO?",
+    ]
+    answers = " ".join(bot_texts(late))
+    assert SUICIDE_LINE in answers and "COGITO" in answers  # the late answers reach the chat
+    # the conversation goes on, and nothing is delivered twice
+    assert web_say(client, session, "Dziękuję")
+    assert outage.tracker_texts(session)[1:] == [
+        "nie chcę żyć",
+        "Jak mogę dostać COGITO?",
+        "Dziękuję",
+    ]
+    assert requests.get(f"{outage.rasa_url}/status", params={"token": outage.token}).ok
