@@ -48,6 +48,7 @@ from bot.messages import Messages
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v2.12"  # fbmessenger's own default
 MAX_TEXT_CHARS = 2000  # Messenger's own limit for a message's text; more is not from Messenger
 TOO_LONG_TEXT = "Wiadomość jest za długa. Proszę ją skrócić lub podzielić na części."
+EMPTY_TEXT = "Proszę wpisać wiadomość."
 log = logging.getLogger("bot.gateway.messenger")
 HANDOFF_PAYLOADS = {f"/{intent}" for intent in (CANCEL_INTENT, LEAVE_CONTACT_INTENT)}
 
@@ -171,8 +172,9 @@ class _Messenger(Messenger):
         elif text.strip():
             message = neutralised(text)
             shown = text if message != text else None
-        else:
-            return  # a payload nobody offered, with no text: nothing the resident wrote
+        else:  # no words (or a payload nobody offered, without its title)
+            await self._say(sender_id, EMPTY_TEXT)
+            return
         if shown:
             metadata = {**(metadata or {}), "shown": shown}
         await self._handle_user_message(message, sender_id, metadata, said=text or message)
