@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     refuse_development_secrets("Serwer akcji", ACTION_SERVER_SECRETS)
+    os.umask(0o077)  # files it creates (the console's SQLite database) are this user's only
     utils.configure_colored_logging(os.environ.get("LOG_LEVEL", "INFO"))
     utils.update_sanic_log_level()
     app = create_app(os.environ.get("ACTIONS_TOKEN", DEFAULT_TOKEN), args.actions)

@@ -100,6 +100,7 @@ def with_loopback_default(argv: list[str], env: MutableMapping[str, str]) -> lis
 
 def main() -> None:
     refuse_development_secrets("Rasa", RASA_SECRETS)
+    os.umask(0o077)  # the tracker store's SQLite file holds conversations: this user's only
     install()
     sys.argv = [sys.argv[0], *with_loopback_default(sys.argv[1:], os.environ)]
     from rasa.__main__ import main as rasa_main

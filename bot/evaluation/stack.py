@@ -53,11 +53,12 @@ def wait_until_up(
 
 @dataclass
 class RasaStack:
-    """Where the two servers listen, and the API token."""
+    """Where the two servers listen, the API token, and the folder with their logs."""
 
     rasa_url: str
     actions_url: str
     token: str
+    workdir: Path | None = None  # rasa.log, actions.log
 
     def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         response = requests.post(
@@ -94,7 +95,12 @@ def rasa_stack(
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n",
         encoding="utf-8",
     )
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
+    environment = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     token = environment.setdefault("RASA_AUTH_TOKEN", "dev-rasa-token")
     environment.setdefault("ACTIONS_TOKEN", "dev-actions-token")
     python = str(BIN / "python")
@@ -116,7 +122,7 @@ def rasa_stack(
     ]
     try:
         stack = RasaStack(
-            f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", token
+            f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", token, workdir
         )
         wait_until_up(f"{stack.actions_url}/health", processes, logs, timeout=120)
         wait_until_up(f"{stack.rasa_url}/status?token={token}", processes, logs, timeout=240)

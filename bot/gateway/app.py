@@ -25,6 +25,7 @@ from bot.console import mount_console
 from bot.gateway.body_limit import BodyLimit
 from bot.gateway.chat import ChatService
 from bot.gateway.config import Settings
+from bot.gateway.headers import SecurityHeaders
 from bot.gateway.limits import Limits
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.sessions import SESSION_ID, SessionHub, new_session_id
@@ -87,7 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await chat.close()
         await rasa.close()
 
-    app = FastAPI(title="MOPS Kraków – bramka czatu", lifespan=lifespan, docs_url=None)
+    docs = settings.api_docs  # /docs, /redoc, /openapi.json only when a developer asks for them
+    app = FastAPI(
+        title="MOPS Kraków – bramka czatu",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.settings, app.state.hub, app.state.chat = settings, hub, chat
     # Bodies over the limit are refused as received (chunked too); inside CORS, so the widget
     # on a MOPS page can read the refusal.
@@ -166,6 +174,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def websocket(socket: WebSocket, session: str, after: int = 0) -> None:
         await serve_websocket(socket, session, max(0, after), chat, settings.cors_origins)
 
+    # CSP, nosniff, no framing, HSTS on every answer, the console's too (bot/gateway/headers.py).
+    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     console = mount_console(app)  # the staff console under /console (CONSOLE_* settings, own DB)
     chat.desk = HandoffDesk(console.db)  # handed-over conversations: queue place, cancel, resume
     return app

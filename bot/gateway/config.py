@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from bot.deployment import is_production
+
 # The MOPS domains that may embed the widget, plus the gateway's own demo page.
 DEFAULT_ORIGINS = (
     "https://mops.krakow.pl",
@@ -46,6 +48,10 @@ class Settings:
     history_limit: int = 200
     max_sessions: int = 10_000
     retention_days: int = 90  # what the privacy note says: REVIEW_RETENTION_DAYS, the real one
+    # Loopback: in production a reverse proxy (TLS) is in front; GATEWAY_HOST opens it wider.
+    host: str = "127.0.0.1"
+    api_docs: bool = False  # /docs, /redoc, /openapi.json: a development aid, never in production
+    hsts: bool | None = None  # True always, False never, None = when the request came over HTTPS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -57,6 +63,8 @@ class Settings:
             return env.get(name, str(fallback))
 
         origins = env.get("GATEWAY_CORS_ORIGINS")
+        production = is_production(env)
+        hsts = env.get("GATEWAY_HSTS", "1" if production else "auto").strip().lower()
         return cls(
             rasa_url=get("GATEWAY_RASA_URL", default.rasa_url).rstrip("/"),
             rasa_token=get("RASA_AUTH_TOKEN", default.rasa_token),
@@ -72,4 +80,11 @@ class Settings:
             history_limit=int(get("GATEWAY_HISTORY_LIMIT", default.history_limit)),
             max_sessions=int(get("GATEWAY_MAX_SESSIONS", default.max_sessions)),
             retention_days=int(get("REVIEW_RETENTION_DAYS", default.retention_days)),
+            host=get("GATEWAY_HOST", default.host),
+            api_docs=_flag(env.get("GATEWAY_API_DOCS", "0")) and not production,
+            hsts=None if hsts == "auto" else _flag(hsts),
         )
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")

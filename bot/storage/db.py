@@ -26,13 +26,24 @@ def database_url(env: dict[str, str] | None = None) -> str:
     return env.get("CONSOLE_DATABASE_URL") or DEFAULT_URL
 
 
+def create_private(path: Path) -> None:
+    """The database file (and its folder, when we make it) readable by this user only.
+
+    It holds residents' contacts and conversations; SQLite gives its journal the same mode.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def make_engine(url: str) -> Engine:
-    """An engine; for SQLite, the folder is created and foreign keys are switched on."""
+    """An engine; for SQLite, the file is created private and foreign keys are switched on."""
     parsed = make_url(url)
     options: dict[str, Any] = {"future": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(parsed.database))
         # The console's threads (FastAPI's pool) share the engine; wait for a busy writer.
         options["connect_args"] = {"check_same_thread": False, "timeout": 15}
         if parsed.database and parsed.database != ":memory:":
