@@ -1,21 +1,28 @@
-"""Staff accounts: login with lockout, creating accounts, switching them off."""
+"""Staff accounts: login with throttling per address, creating accounts, passwords, switching off.
+
+Failed logins are counted per client address and per address and login, never per account: a
+stranger who types an admin's login wrong twenty times blocks their own address, not the admin.
+Every failure, for a login that exists or not, costs one argon2 verification and gets the same
+message; a blocked address is refused before any verification, whatever the login.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.console.config import ConsoleSettings
 from bot.console.formatting import local_time
-from bot.console.security import hash_password, verify_password
+from bot.console.security import hash_password, password_problem, verify_password
 from bot.handoff import Actor
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.models import Role, Staff, utcnow
+from bot.storage.models import LoginThrottle, Role, Staff, utcnow
 
 BAD_CREDENTIALS = "Nieprawidłowy login lub hasło."
 
@@ -32,6 +39,7 @@ class StaffView:
     role: str
     active: bool
     locked_until: datetime | None
+    session_version: int = 0
 
     @property
     def actor(self) -> Actor:
@@ -46,6 +54,7 @@ def _view(staff: Staff) -> StaffView:
         Role(staff.role).value,
         staff.active,
         staff.locked_until,
+        staff.session_version or 0,
     )
 
 
@@ -63,39 +72,105 @@ class AccountService:
         self.settings = settings
         self.now = now
 
-    def authenticate(self, login: str, password: str) -> LoginResult:
-        """Check a password; the fifth failure in a row locks the account for 15 minutes.
+    def authenticate(self, login: str, password: str, ip: str = "-") -> LoginResult:
+        """Check a password from the client address `ip`.
 
-        A locked account is refused without checking the password, so guessing on stops."""
-        with self.db.transaction() as session:
-            staff = session.scalar(
-                select(Staff).where(Staff.login == login.strip()).with_for_update()
-            )
-            now = self.now()
-            if staff is not None and staff.locked_until and staff.locked_until > now:
-                audit.record(session, staff.id, "login.refused_locked", f"staff:{staff.id}")
-                return LoginResult(None, _locked_message(staff.locked_until))
-            if not verify_password(staff.password_hash if staff else None, password):
-                if staff is None:
-                    audit.record(session, None, "login.unknown_account")
-                    return LoginResult(None, BAD_CREDENTIALS)
-                return LoginResult(None, self._count_failure(session, staff, now))
-            if not staff.active:
+        The fifth failure for one login from one address blocks that pair for 15 minutes, the
+        twentieth failure from one address (any logins) blocks the address; the right password
+        does not help while blocked, so guessing stops. argon2 runs outside the transaction.
+        """
+        login = login.strip()
+        keys = (_key("ip", ip), _key("pair", ip, login.casefold()))
+        with self.db.sessions() as session:
+            blocked = self._blocked_until(session, keys)
+            staff = session.scalar(select(Staff).where(Staff.login == login))
+        if blocked is not None:
+            with self.db.transaction() as session:
+                target = f"staff:{staff.id}" if staff else ""
+                audit.record(session, staff.id if staff else None, "login.refused_locked", target)
+            return LoginResult(None, _locked_message(blocked))
+        if not verify_password(staff.password_hash if staff else None, password):
+            return LoginResult(None, self._count_failure(keys, staff))
+        if not staff.active:
+            with self.db.transaction() as session:
                 audit.record(session, staff.id, "login.refused_inactive", f"staff:{staff.id}")
-                return LoginResult(None, "To konto jest wyłączone. Proszę zwrócić się do admina.")
-            staff.failed_attempts, staff.locked_until = 0, None
+            return LoginResult(None, "To konto jest wyłączone. Proszę zwrócić się do admina.")
+        with self.db.transaction() as session:
+            session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[1]))
             audit.record(session, staff.id, "login.ok", f"staff:{staff.id}")
-            return LoginResult(_view(staff))
+        return LoginResult(_view(staff))
 
-    def _count_failure(self, session: Session, staff: Staff, now: datetime) -> str:
-        staff.failed_attempts = (staff.failed_attempts or 0) + 1
-        audit.record(session, staff.id, "login.failed", f"staff:{staff.id}")
-        if staff.failed_attempts < self.settings.max_failed_logins:
-            return BAD_CREDENTIALS
-        staff.failed_attempts = 0
-        staff.locked_until = now + timedelta(minutes=self.settings.lockout_minutes)
-        audit.record(session, staff.id, "login.locked", f"staff:{staff.id}")
-        return _locked_message(staff.locked_until)
+    def _blocked_until(self, session: Session, keys: tuple[str, ...]) -> datetime | None:
+        now = self.now()
+        rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+        until = [r.blocked_until for r in rows if r.blocked_until and r.blocked_until > now]
+        return max(until) if until else None
+
+    def _count_failure(self, keys: tuple[str, str], staff: Staff | None) -> str:
+        """Count one failure for the address and for the pair; block what reached its limit."""
+        now, settings = self.now(), self.settings
+        window = timedelta(minutes=settings.lockout_minutes)
+        limits = {keys[0]: settings.max_failed_logins_per_ip, keys[1]: settings.max_failed_logins}
+        blocked: datetime | None = None
+        with self.db.transaction() as session:
+            stale = LoginThrottle.window_start < now - window
+            done = LoginThrottle.blocked_until.is_(None) | (LoginThrottle.blocked_until < now)
+            session.execute(delete(LoginThrottle).where(stale & done))
+            for key, limit in limits.items():
+                counted = session.execute(
+                    update(LoginThrottle)
+                    .where(LoginThrottle.key == key)
+                    .values(failures=LoginThrottle.failures + 1)
+                )
+                if counted.rowcount == 0:
+                    session.add(LoginThrottle(key=key, failures=1, window_start=now))
+                    session.flush()
+                row = session.get(LoginThrottle, key)
+                if row is not None and row.failures >= limit and not row.blocked_until:
+                    row.blocked_until = blocked = now + window
+            target = f"staff:{staff.id}" if staff else ""
+            if staff is None:
+                audit.record(session, None, "login.unknown_account")
+            else:
+                audit.record(session, staff.id, "login.failed", target)
+            if blocked is not None:
+                audit.record(session, staff.id if staff else None, "login.locked", target)
+        return _locked_message(blocked) if blocked else BAD_CREDENTIALS
+
+    def revoke_sessions(self, staff_id: int, action: str = "logout") -> int:
+        """End every session of the account (cookies carry the old version); the new version."""
+        with self.db.transaction() as session:
+            session.execute(
+                update(Staff)
+                .where(Staff.id == staff_id)
+                .values(session_version=Staff.session_version + 1)
+            )
+            audit.record(session, staff_id, action, f"staff:{staff_id}")
+            return session.scalar(select(Staff.session_version).where(Staff.id == staff_id)) or 0
+
+    def change_password(self, staff_id: int, current: str, new: str, repeated: str) -> int:
+        """A new password for one's own account; every other session ends. The new version."""
+        with self.db.sessions() as session:
+            staff = session.get(Staff, staff_id)
+        if staff is None or not verify_password(staff.password_hash, current):
+            raise AccountError("Obecne hasło jest nieprawidłowe.")
+        if new != repeated:
+            raise AccountError("Nowe hasła nie są takie same.")
+        if new == current:
+            raise AccountError("Nowe hasło musi być inne niż obecne.")
+        problem = password_problem(new, self.settings.min_password_chars, staff.login)
+        problem = problem or password_problem(new, 0, staff.first_name)
+        if problem:
+            raise AccountError(problem)
+        new_hash = hash_password(new)
+        with self.db.transaction() as session:
+            session.execute(
+                update(Staff)
+                .where(Staff.id == staff_id)
+                .values(password_hash=new_hash, session_version=Staff.session_version + 1)
+            )
+            audit.record(session, staff_id, "staff.password_changed", f"staff:{staff_id}")
+            return session.scalar(select(Staff.session_version).where(Staff.id == staff_id)) or 0
 
     def get(self, staff_id: int) -> StaffView | None:
         with self.db.sessions() as session:
@@ -117,10 +192,9 @@ class AccountService:
         login, first_name = login.strip(), first_name.strip()
         if not login or len(login) > 64 or not first_name:
             raise AccountError("Proszę podać login (do 64 znaków) i imię.")
-        if len(password) < self.settings.min_password_chars:
-            raise AccountError(
-                f"Hasło musi mieć co najmniej {self.settings.min_password_chars} znaków."
-            )
+        problem = password_problem(password, self.settings.min_password_chars, login, first_name)
+        if problem:
+            raise AccountError(problem)
         with self.db.transaction() as session:
             if session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
                 raise AccountError("Konto o tym loginie już istnieje.")
@@ -152,8 +226,13 @@ class AccountService:
             audit.record(session, actor.id, action, f"staff:{staff_id}")
 
 
+def _key(*parts: str) -> str:
+    """A throttle row's key: a hash, so the table holds no address or login in clear."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def _locked_message(until: datetime) -> str:
     return (
-        "Zbyt wiele nieudanych prób logowania. Konto jest czasowo zablokowane; "
-        f"proszę spróbować ponownie po godz. {local_time(until):%H:%M}."
+        "Zbyt wiele nieudanych prób logowania. Konto jest czasowo zablokowane dla logowania "
+        f"z tego adresu; proszę spróbować ponownie po godz. {local_time(until):%H:%M}."
     )

@@ -17,9 +17,12 @@ class ConsoleSettings:
     # Signs the session cookie. Unset: a random key per process (everyone logs in again after a
     # restart, which is safe); production sets a secret so several gateway processes agree.
     secret_key: str = ""
-    cookie_secure: bool = False  # True behind HTTPS (production)
+    # The `Secure` cookie: True, False, or None = whenever the request came over HTTPS (as
+    # uvicorn reports it from a trusted proxy's X-Forwarded-Proto). Production: True by default.
+    cookie_secure: bool | None = None
     session_hours: float = 8.0  # one working day
-    max_failed_logins: int = 5
+    max_failed_logins: int = 5  # per login from one address, within `lockout_minutes`
+    max_failed_logins_per_ip: int = 20  # any logins from one address (a whole office's NAT)
     lockout_minutes: int = 15
     min_password_chars: int = 12
     poll_seconds: int = 5
@@ -28,9 +31,14 @@ class ConsoleSettings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ConsoleSettings:
         env = dict(os.environ if env is None else env)
+        production = env.get("MOPS_ENV", "").strip().lower() == "production"
+        secure = env.get("CONSOLE_COOKIE_SECURE", "1" if production else "auto").strip().lower()
         return cls(
             database_url=database_url(env),
             secret_key=env.get("CONSOLE_SECRET_KEY") or secrets.token_urlsafe(32),
-            cookie_secure=env.get("CONSOLE_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
+            cookie_secure=None if secure == "auto" else secure in ("1", "true", "yes"),
             session_hours=float(env.get("CONSOLE_SESSION_HOURS", cls.session_hours)),
+            max_failed_logins_per_ip=int(
+                env.get("CONSOLE_LOGIN_FAILURES_PER_IP", cls.max_failed_logins_per_ip)
+            ),
         )

@@ -1,7 +1,8 @@
-"""Passwords (argon2id), the signed session cookie and CSRF tokens.
+"""Passwords (argon2id, common ones refused), the signed session cookie and CSRF tokens.
 
-The cookie holds only the staff id and the CSRF token, signed and time-limited; the account is
-read from the database on every request, so a deactivated account is out at once.
+The cookie holds only the staff id, the account's session version and the CSRF token, signed and
+time-limited; the account is read from the database on every request, so a deactivated account,
+a logout or a password change (both raise the version) ends the session at once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from zxcvbn import zxcvbn
 
 COOKIE = "mops_console"
 COOKIE_PATH = "/console"
@@ -34,12 +36,33 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+# zxcvbn's score: 3 means about 10^8 guesses or more ("safely unguessable" for an online attack
+# that argon2 and the login throttle slow down). Below it: common passwords (zxcvbn's bundled list
+# of 30 000 from breaches), repeats (111111111111), keyboard runs, dictionary words, dates.
+MIN_STRENGTH = 3
+_WEAK = (
+    "To hasło łatwo odgadnąć (popularne hasło, powtórzenia, ciąg klawiszy lub dane konta). "
+    "Proszę wybrać inne, np. kilka niezwiązanych ze sobą słów."
+)
+
+
+def password_problem(password: str, min_chars: int, *personal: str) -> str | None:
+    """Why a new password cannot be used (Polish), or None; `personal`: login, first name."""
+    if len(password) < min_chars:
+        return f"Hasło musi mieć co najmniej {min_chars} znaków."
+    words = [w for w in personal if w] + ["mops", "krakow", "kraków", "konsola"]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_STRENGTH:
+        return _WEAK
+    return None
+
+
 @dataclass(frozen=True)
 class CookieSession:
     """What the cookie says: a CSRF token always, a staff id once logged in."""
 
     csrf: str
     staff_id: int | None = None
+    version: int = 0  # the account's session version when the cookie was issued
 
     @classmethod
     def anonymous(cls) -> CookieSession:
@@ -57,7 +80,9 @@ class CookieSigner:
         self.max_age = max_age_seconds
 
     def dumps(self, session: CookieSession) -> str:
-        return self._serializer.dumps({"csrf": session.csrf, "staff": session.staff_id})
+        return self._serializer.dumps(
+            {"csrf": session.csrf, "staff": session.staff_id, "v": session.version}
+        )
 
     def loads(self, value: str | None) -> CookieSession | None:
         if not value:
@@ -68,5 +93,7 @@ class CookieSigner:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
             return None
-        staff = data.get("staff")
-        return CookieSession(data["csrf"], staff if isinstance(staff, int) else None)
+        staff, version = data.get("staff"), data.get("v")
+        if not isinstance(staff, int) or not isinstance(version, int):
+            return CookieSession(data["csrf"])  # anonymous (or from before versions: log in)
+        return CookieSession(data["csrf"], staff, version)

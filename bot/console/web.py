@@ -2,16 +2,24 @@
 
 Default deny: one router-wide guard logs the staff member in from the cookie for every route except
 the login page, and checks the CSRF token on every POST, so a route added later is protected too.
+
+Nothing here blocks the gateway's event loop (residents' chats share it): routes that only use the
+database or argon2 are plain `def` (FastAPI runs them in its thread pool), and the `async` ones
+that also talk to Rasa run their database calls with `run_in_threadpool`.
+
+Workers see residents' personal data (phone numbers, e-mails, …) only in the tickets they handle;
+in the queue and in colleagues' tickets it is masked. Supervisors and admins see it everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -30,6 +38,7 @@ from bot.console.security import (
 from bot.handoff import CallbackService, HandoffError, TicketService
 from bot.handoff.tickets import TicketView
 from bot.messages import Reply
+from bot.review.masking import mask
 from bot.storage.db import Database
 from bot.storage.models import Role
 
@@ -55,6 +64,7 @@ DONE = {
     "callback_done": "Prośba o kontakt została oznaczona jako załatwiona.",
     "staff_created": "Konto zostało utworzone.",
     "staff_changed": "Konto zostało zmienione.",
+    "password_changed": "Hasło zostało zmienione. Inne sesje tego konta zostały zakończone.",
 }
 ROLE_NAMES = {"worker": "pracownik", "supervisor": "koordynator", "admin": "administrator"}
 STATUS_TEXT = {
@@ -96,7 +106,14 @@ class Console:
             self.settings.secret_key, int(self.settings.session_hours * 3600)
         )
 
-    def set_cookie(self, response: Response, session: CookieSession) -> None:
+    def secure(self, request: Request) -> bool:
+        """The `Secure` cookie: as configured, or when the request came over HTTPS.
+
+        HSTS comes with every answer of the gateway (bot/gateway/headers.py, GATEWAY_HSTS)."""
+        configured = self.settings.cookie_secure
+        return request.url.scheme == "https" if configured is None else configured
+
+    def set_cookie(self, request: Request, response: Response, session: CookieSession) -> None:
         response.set_cookie(
             COOKIE,
             self.signer.dumps(session),
@@ -104,8 +121,17 @@ class Console:
             path=COOKIE_PATH,
             httponly=True,
             samesite="strict",
-            secure=self.settings.cookie_secure,
+            secure=self.secure(request),
         )
+
+    def signed_in(self, session: CookieSession | None) -> StaffView | None:
+        """The active account a cookie stands for, if its session was not revoked since."""
+        if session is None or session.staff_id is None:
+            return None
+        staff = self.accounts.get(session.staff_id)
+        if staff is None or not staff.active or staff.session_version != session.version:
+            return None
+        return staff
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -126,6 +152,30 @@ def staff_of(request: Request) -> StaffView:
     return request.state.staff
 
 
+def client_ip(request: Request) -> str:
+    """The client's address (uvicorn takes it from X-Forwarded-For of trusted proxies only)."""
+    return request.client.host if request.client else "-"
+
+
+def sees_personal_data(me: StaffView, ticket: TicketView) -> bool:
+    """A worker sees personal data in the tickets they handle; supervisors and admins in all."""
+    return me.actor.supervises or ticket.claimed_by == me.id
+
+
+def as_seen_by(me: StaffView, ticket: TicketView) -> TicketView:
+    return (
+        ticket if sees_personal_data(me, ticket) else replace(ticket, summary=mask(ticket.summary))
+    )
+
+
+def transcript_seen_by(
+    me: StaffView, ticket: TicketView, transcript: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    if sees_personal_data(me, ticket):
+        return transcript
+    return [{**m, "text": mask(m.get("text"))} for m in transcript]
+
+
 def require(role: Role) -> Callable[[Request], StaffView]:
     """A dependency: the logged-in staff member, if their role is at least `role`."""
 
@@ -144,8 +194,8 @@ def build_router(console: Console) -> APIRouter:
         session = console.signer.loads(request.cookies.get(COOKIE))
         request.state.console_session = session
         if request.url.path not in PUBLIC:
-            staff = console.accounts.get(session.staff_id) if session and session.staff_id else None
-            if staff is None or not staff.active:
+            staff = await run_in_threadpool(console.signed_in, session)
+            if staff is None:
                 raise LoginRequired()
             request.state.staff = staff
         if request.method == "POST":
@@ -165,55 +215,92 @@ def build_router(console: Console) -> APIRouter:
     # --- login ---------------------------------------------------------------------------------
 
     @router.get("/login")
-    async def login_form(request: Request) -> Response:
+    def login_form(request: Request) -> Response:
         session = request.state.console_session
-        if session and session.staff_id and accounts.get(session.staff_id):
+        if console.signed_in(session):
             return redirect("/queue")
         fresh = session or CookieSession.anonymous()
         request.state.console_session = fresh
         response = render(request, "login.html")
-        console.set_cookie(response, fresh)
+        console.set_cookie(request, response, fresh)
         return response
 
     @router.post("/login")
-    async def login(request: Request, login: str = Form(""), password: str = Form("")) -> Response:
-        result = accounts.authenticate(login, password)
+    def login(request: Request, login: str = Form(""), password: str = Form("")) -> Response:
+        result = accounts.authenticate(login, password, client_ip(request))
         if result.staff is None:
             return render(request, "login.html", 401, error=result.error, login=login)
         response = redirect("/queue")
-        console.set_cookie(response, CookieSession(CookieSession.anonymous().csrf, result.staff.id))
+        cookie = CookieSession(
+            CookieSession.anonymous().csrf, result.staff.id, result.staff.session_version
+        )
+        console.set_cookie(request, response, cookie)
         return response
 
     @router.post("/logout")
-    async def logout() -> Response:
+    def logout(request: Request) -> Response:
+        """Ends the session on the server: this cookie (and any copy of it) no longer works."""
+        accounts.revoke_sessions(staff_of(request).id)
         response = redirect("/login")
         response.delete_cookie(COOKIE, path=COOKIE_PATH)
+        return response
+
+    @router.get("/password")
+    def password_form(request: Request) -> Response:
+        return render(request, "password.html", min_chars=console.settings.min_password_chars)
+
+    @router.post("/password")
+    def password_change(
+        request: Request,
+        current: str = Form(""),
+        new: str = Form(""),
+        repeated: str = Form(""),
+    ) -> Response:
+        """A new password; every session of the account ends except this browser's (renewed)."""
+        me = staff_of(request)
+        try:
+            version = accounts.change_password(me.id, current, new, repeated)
+        except AccountError as error:
+            return render(
+                request,
+                "password.html",
+                400,
+                error=str(error),
+                min_chars=console.settings.min_password_chars,
+            )
+        response = redirect("/password", "password_changed")
+        console.set_cookie(
+            request, response, CookieSession(CookieSession.anonymous().csrf, me.id, version)
+        )
         return response
 
     # --- queue ---------------------------------------------------------------------------------
 
     @router.get("")
     @router.get("/")
-    async def home() -> Response:
+    def home() -> Response:
         return redirect("/queue")
 
     @router.get("/queue")
-    async def queue(request: Request) -> Response:
+    def queue(request: Request) -> Response:
         new_callbacks = sum(c.status == "new" for c in callbacks.list())
+        me = staff_of(request)
         return render(
             request,
             "queue.html",
-            tickets=tickets.queue(),
+            tickets=[as_seen_by(me, t) for t in tickets.queue()],
             new_callbacks=new_callbacks,
             poll_seconds=console.settings.poll_seconds,
         )
 
     @router.get("/api/queue")
-    async def queue_json() -> JSONResponse:
-        """What the queue page's script polls: the open tickets, ready to show."""
+    def queue_json(request: Request) -> JSONResponse:
+        """What the queue page's script polls: the open tickets, ready to show (without the
+        conversation ids, which are the residents' keys to their web chats)."""
+        me = staff_of(request)
         rows = [
             {
-                **t.to_json(),
+                **{k: v for k, v in as_seen_by(me, t).to_json().items() if k != "conversation_id"},
                 "topic": topic_title(t.topic),
                 "waited": waited(t.waiting_seconds),
                 "created": clock(t.created_at),
@@ -230,19 +317,21 @@ def build_router(console: Console) -> APIRouter:
     async def ticket_page(
         request: Request, ticket_id: int, error: str | None = None, draft: str = ""
     ) -> Response:
-        ticket = tickets.get(ticket_id)
+        ticket = await run_in_threadpool(tickets.get, ticket_id)
         if ticket is None:
             raise Denied(404, "Nie ma takiego zgłoszenia.")
         me = staff_of(request)
+        transcript = await console.delivery.transcript(ticket.channel, ticket.conversation_id)
+        everyone = await run_in_threadpool(accounts.list)
         return render(
             request,
             "ticket.html",
             409 if error else 200,
-            ticket=ticket,
-            transcript=await console.delivery.transcript(ticket.channel, ticket.conversation_id),
+            ticket=as_seen_by(me, ticket),
+            transcript=transcript_seen_by(me, ticket, transcript),
             may_write=ticket.status == "claimed"
             and (ticket.claimed_by == me.id or me.actor.supervises),
-            colleagues=[s for s in accounts.list() if s.active and s.id != ticket.claimed_by],
+            colleagues=[s for s in everyone if s.active and s.id != ticket.claimed_by],
             error=error,
             draft=draft,
             max_reply_chars=console.settings.max_reply_chars,
@@ -267,7 +356,7 @@ def build_router(console: Console) -> APIRouter:
         async def act(request: Request, ticket_id: int) -> Response:
             form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
             try:
-                ticket = change(ticket_id, staff_of(request), form)
+                ticket = await run_in_threadpool(change, ticket_id, staff_of(request), form)
             except HandoffError as error:
                 return await ticket_page(request, ticket_id, str(error))
             problem = await tell(ticket)
@@ -311,7 +400,7 @@ def build_router(console: Console) -> APIRouter:
         me = staff_of(request)
         text = text.strip()
         try:
-            view = tickets.ensure_handles(ticket_id, me.actor)
+            view = await run_in_threadpool(tickets.ensure_handles, ticket_id, me.actor)
         except HandoffError as error:
             return await ticket_page(request, ticket_id, str(error), text)
         limit = console.settings.max_reply_chars
@@ -321,16 +410,17 @@ def build_router(console: Console) -> APIRouter:
         problem = await delivery.send(view, text, me.first_name)
         if problem:
             return await ticket_page(request, ticket_id, problem, text)
-        tickets.note(ticket_id, me.actor, "ticket.replied")
+        await run_in_threadpool(tickets.note, ticket_id, me.actor, "ticket.replied")
         return redirect(f"/tickets/{ticket_id}", "sent")
 
     @router.get("/api/tickets/{ticket_id}")
-    async def ticket_json(ticket_id: int) -> JSONResponse:
+    async def ticket_json(request: Request, ticket_id: int) -> JSONResponse:
         """What the ticket page's script polls: the status and the conversation so far."""
-        ticket = tickets.get(ticket_id)
+        ticket = await run_in_threadpool(tickets.get, ticket_id)
         if ticket is None:
             return JSONResponse({"error": "not found"}, status_code=404)
-        transcript = await delivery.transcript(ticket.channel, ticket.conversation_id)
+        said = await delivery.transcript(ticket.channel, ticket.conversation_id)
+        transcript = transcript_seen_by(staff_of(request), ticket, said)
         return JSONResponse(
             {
                 "status": ticket.status,
@@ -346,11 +436,11 @@ def build_router(console: Console) -> APIRouter:
     # --- call-backs ----------------------------------------------------------------------------
 
     @router.get("/callbacks")
-    async def callback_list(request: Request) -> Response:
+    def callback_list(request: Request) -> Response:
         return render(request, "callbacks.html", callbacks=callbacks.list())
 
     @router.post("/callbacks/{callback_id}/done")
-    async def callback_done(request: Request, callback_id: int) -> Response:
+    def callback_done(request: Request, callback_id: int) -> Response:
         try:
             callbacks.mark_done(callback_id, staff_of(request).actor)
         except HandoffError as error:
@@ -369,11 +459,11 @@ def build_router(console: Console) -> APIRouter:
         )
 
     @router.get("/staff", dependencies=[admin])
-    async def staff_list(request: Request) -> Response:
+    def staff_list(request: Request) -> Response:
         return staff_page(request)
 
     @router.post("/staff", dependencies=[admin])
-    async def staff_create(
+    def staff_create(
         request: Request,
         login: str = Form(""),
         first_name: str = Form(""),
@@ -388,7 +478,7 @@ def build_router(console: Console) -> APIRouter:
         return redirect("/staff", "staff_created")
 
     @router.post("/staff/{staff_id}/active", dependencies=[admin])
-    async def staff_active(request: Request, staff_id: int, active: str = Form("0")) -> Response:
+    def staff_active(request: Request, staff_id: int, active: str = Form("0")) -> Response:
         try:
             accounts.set_active(staff_id, active == "1", staff_of(request).actor)
         except AccountError as error:

@@ -90,6 +90,25 @@ class Staff(Base):
     locked_until = Column(DateTime, nullable=True)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Every cookie carries the version it was issued with; logout and a password change raise
+    # it, so a copied or stolen cookie stops working at once (server-side revocation).
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
+
+
+class LoginThrottle(Base):
+    """Failed logins per client address, and per address and login (not per account).
+
+    An attacker can block only their own address, never a colleague's login; an unknown login
+    is counted like a known one, so the answers tell nobody which logins exist. `key` is a hash
+    (no addresses or logins stored in clear); rows older than the window are deleted.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    window_start = Column(DateTime, nullable=False, default=utcnow)
+    blocked_until = Column(DateTime, nullable=True)
 
 
 class Ticket(Base):

@@ -9,13 +9,8 @@ so a leak would show; it also records every sender id the gateway asked about.
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,79 +22,10 @@ from bot.gateway.sessions import SessionIds
 from bot.storage.models import Role
 from tests.console.conftest import sqlite_url
 from tests.console.test_web import PASSWORD, csrf_of
+from tests.fake_rasa import ANSWER, PHONE, PSID, FakeRasa, fake_rasa
 from tests.gateway.conftest import new_session
 
-PSID = "2718281828459045"  # a Messenger user's page-scoped id
-PHONE = "600 700 800"  # what that user told the assistant
-SAID_TO_EVERYONE = f"Proszę o kontakt pod numerem {PHONE}"
-ANSWER = "Odpowiedź asystenta."
-
-
-@dataclass
-class FakeRasa:
-    """Rasa's HTTP API as the gateway uses it, recording every request."""
-
-    url: str = ""
-    requests: list[tuple[str, str, dict]] = field(default_factory=list)
-
-    def senders(self) -> set[str]:
-        """Every conversation the gateway asked Rasa about or wrote into."""
-        found = set()
-        for _method, path, body in self.requests:
-            parts = urlsplit(path).path.split("/")
-            if len(parts) > 2 and parts[1] == "conversations":
-                found.add(unquote(parts[2]))
-            if body.get("sender"):
-                found.add(body["sender"])
-        return found
-
-
-@pytest.fixture
-def rasa() -> Iterator[FakeRasa]:
-    fake = FakeRasa()
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self, data: object) -> None:
-            body = json.dumps(data).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _record(self) -> dict:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else {}
-            fake.requests.append((self.command, self.path, body if isinstance(body, dict) else {}))
-            return body if isinstance(body, dict) else {}
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            self._record()
-            if "/tracker" in self.path:
-                self._answer(
-                    {"paused": False, "events": [{"event": "user", "text": SAID_TO_EVERYONE}]}
-                )
-            else:
-                self._answer({"model_id": "fake"})
-
-        def do_POST(self) -> None:  # noqa: N802
-            body = self._record()
-            if self.path.startswith("/webhooks/rest/webhook"):
-                self._answer([{"recipient_id": body.get("sender"), "text": ANSWER}])
-            else:
-                self._answer({})
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
+rasa = fake_rasa  # the fixture, under the name the tests use
 
 
 @pytest.fixture

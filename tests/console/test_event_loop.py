@@ -1,0 +1,133 @@
+"""The console shares the gateway's event loop with every resident's chat, so nothing it does may
+block that loop: argon2 (logins) and database calls run in FastAPI's thread pool. The gateway is
+served by uvicorn in a thread, as in production; Rasa is a local stand-in that answers at once."""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from bot.gateway.app import create_app
+from bot.gateway.config import Settings
+from bot.storage.models import Role
+from tests.browser import served
+from tests.console.conftest import sqlite_url
+from tests.console.test_web import PASSWORD, csrf_of
+from tests.fake_rasa import ANSWER, FakeRasa, fake_rasa  # noqa: F401 (fixture)
+
+LOGINS = 20
+
+
+@dataclass
+class Served:
+    url: str
+    app: FastAPI
+    database: Path
+
+
+@pytest.fixture
+def gateway(
+    fake_rasa: FakeRasa,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Served]:
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
+    app = create_app(Settings(rasa_url=fake_rasa.url))
+    app.state.console.accounts.create("ania", "Ania", Role.worker, PASSWORD, actor=None)
+    with served(app) as url:
+        yield Served(url, app, tmp_path / "console.db")
+
+
+def login_form(url: str) -> tuple[httpx.Client, str]:
+    """A browser on the login page: its cookie and the form's CSRF token."""
+    client = httpx.Client(base_url=url, timeout=60)
+    return client, csrf_of(client.get("/console/login").text)
+
+
+def test_health_stays_fast_while_twenty_wrong_logins_are_verified(gateway: Served) -> None:
+    browsers = [login_form(gateway.url) for _ in range(LOGINS)]
+    health = httpx.Client(base_url=gateway.url, timeout=60)
+
+    def timed_health() -> float:
+        started = time.perf_counter()
+        assert health.get("/health").status_code == 200
+        return time.perf_counter() - started
+
+    quiet = statistics.median(timed_health() for _ in range(10))
+    statuses: list[int] = []
+
+    def wrong_login(n: int) -> None:
+        client, token = browsers[n]
+        form = {"login": f"konto-{n}", "password": "zle-haslo", "csrf_token": token}
+        statuses.append(client.post("/console/login", data=form).status_code)
+
+    threads = [threading.Thread(target=wrong_login, args=(n,)) for n in range(LOGINS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    during: list[float] = []
+    while any(t.is_alive() for t in threads):
+        during.append(timed_health())
+    logins_took = time.perf_counter() - started
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [401] * LOGINS
+    assert len(during) >= 5, (during, logins_took)  # /health answered while logins were checked
+    print(
+        f"/health median {quiet * 1000:.1f} ms quiet, {statistics.median(during) * 1000:.1f} ms "
+        f"during {LOGINS} logins ({logins_took:.2f} s, {len(during)} answers)"
+    )
+    assert statistics.median(during) < 0.1
+
+
+def test_a_locked_console_database_does_not_hold_up_residents(gateway: Served) -> None:
+    worker, token = login_form(gateway.url)
+    form = {"login": "ania", "password": PASSWORD, "csrf_token": token}
+    assert worker.post("/console/login", data=form).status_code == 303
+    resident = httpx.Client(base_url=gateway.url, timeout=60)
+    session = resident.post("/api/sessions").json()["session"]
+    colleague, token = login_form(gateway.url)
+    again = {"login": "ania", "password": PASSWORD, "csrf_token": token}
+
+    lock = sqlite3.connect(gateway.database, isolation_level=None, timeout=5)
+    lock.execute("BEGIN EXCLUSIVE")  # e.g. a long migration or a backup holding the database
+    waiting: list[int] = []
+    try:
+        stuck = [
+            threading.Thread(
+                target=lambda: waiting.append(worker.get("/console/api/queue").status_code)
+            ),
+            threading.Thread(
+                target=lambda: waiting.append(
+                    colleague.post("/console/login", data=again).status_code
+                )
+            ),
+        ]
+        for thread in stuck:
+            thread.start()
+        time.sleep(0.5)  # both are now waiting for the database
+        assert not waiting
+        for text in ("Dzień dobry", "Jak złożyć wniosek o zasiłek?"):
+            started = time.perf_counter()
+            answer = resident.post(f"/api/sessions/{session}/messages", json={"text": text})
+            took = time.perf_counter() - started
+            assert answer.status_code == 200 and ANSWER in answer.text
+            assert took < 1.0, f"{took:.2f} s"
+        assert resident.get("/health").status_code == 200
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    for thread in stuck:
+        thread.join(timeout=20)
+    assert sorted(waiting) == [200, 303]  # the console goes on once the database is free
