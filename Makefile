@@ -155,3 +155,9 @@ bench: bench-gateway
 
 bench-gateway: $(MODEL)  ## web chat: latency through the gateway beside straight to Rasa (1 and 20 chats)
 	$(BIN)/python -m benchmarks.bench_gateway
+
+# ---- dependencies ---------------------------------------------------------------------------------
+.PHONY: audit
+
+audit: $(VENV)/.installed  ## known vulnerabilities of .venv's packages (pip-audit); AUDIT_STRICT=1: not audited = failure
+	scripts/audit.sh
