@@ -1,7 +1,8 @@
 """A stand-in for Rasa's HTTP API as the gateway uses it, recording every request.
 
 Every tracker holds a message with a phone number (so a conversation leaking through the web API
-would show), the REST channel answers every message with `ANSWER`, the rest answers `{}`.
+would show), the REST channel answers every message with `ANSWER` (nothing in a `paused`
+conversation, as Rasa while a worker has it), the rest answers `{}`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class FakeRasa:
 
     url: str = ""
     requests: list[tuple[str, str, dict]] = field(default_factory=list)
+    paused: set[str] = field(default_factory=set)  # handed over: Rasa stays silent
 
     def senders(self) -> set[str]:
         """Every conversation the gateway asked Rasa about or wrote into."""
@@ -73,7 +75,9 @@ def fake_rasa() -> Iterator[FakeRasa]:
         def do_POST(self) -> None:  # noqa: N802
             body = self._record()
             if self.path.startswith("/webhooks/rest/webhook"):
-                self._answer([{"recipient_id": body.get("sender"), "text": ANSWER}])
+                sender = body.get("sender")
+                answer = [] if sender in fake.paused else [{"recipient_id": sender, "text": ANSWER}]
+                self._answer(answer)
             else:
                 self._answer({})
 

@@ -149,14 +149,16 @@ class ChatService:
         """
         message, shown = kept.message, kept.shown
         control = control_intent(message) if self.desk else None
-        if control and self.desk and self.desk.has_open_ticket(session):
+        # The desk reads the console database: in a thread, so a busy database holds up only
+        # this conversation, never the event loop that every other chat shares.
+        if control and self.desk and await asyncio.to_thread(self.desk.has_open_ticket, session):
             await self.rasa.append_events(session, [{"event": "resume"}])
             message, shown = f"/{control}", shown or message  # typed or clicked: the intent
         replies = await self.rasa.send(session, message, shown, kept.ref)
         if replies or self.desk is None:
             return replies  # the bot answered: nothing handed over (no database lookup)
-        if self.desk.has_open_ticket(session):
-            waiting = self.desk.waiting_reply(session)
+        if await asyncio.to_thread(self.desk.has_open_ticket, session):
+            waiting = await asyncio.to_thread(self.desk.waiting_reply, session)
             if waiting is None:
                 return None  # a worker has it: they read the message in the console
             rendered = self.messages.render(waiting)
