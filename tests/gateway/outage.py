@@ -1,7 +1,8 @@
 """Outage drills with real processes: an action server, Rasa and the gateway that can be killed.
 
-Like bot.evaluation.stack, but each process can be stopped and started again on the same port,
-so a test can kill the action server in the middle of a form, or Rasa itself, and bring it back.
+Launched as bot.evaluation.stack launches them (the token-protected action server, Rasa's
+launcher), but each process can be stopped and started again on the same port, so a test can kill
+the action server in the middle of a form, or Rasa itself, and bring it back.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class OutageStack:
 
     def _start(self, name: str, command: list[str], health: str, timeout: float) -> None:
         log = self.workdir / f"{name}.log"
-        environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
+        environment.setdefault("ACTIONS_TOKEN", "dev-actions-token")
         with log.open("a") as out:
             process = subprocess.Popen(
                 command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT
@@ -46,7 +48,7 @@ class OutageStack:
         wait_until_up(health, [process], [log], timeout)
 
     def start_actions(self) -> None:
-        command = [str(BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)]
+        command = [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.actions_port)]
         self._start(
             "actions", [*command, "--actions", "actions"], f"{self.actions_url}/health", 120
         )
@@ -56,11 +58,13 @@ class OutageStack:
         tracker = self.workdir / "tracker.db"
         endpoints.write_text(
             f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
+            "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n",
             encoding="utf-8",
         )
         command = [
-            str(BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
+            str(BIN / "python"), "-m", "bot.rasa_server", "run", "--enable-api",
+            "--interface", "127.0.0.1",
             "--port", str(self.rasa_port), "--model", str(self.model),
             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
             "--auth-token", self.token,
