@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 umask 077  # databases and logs under var/ readable by this user only
 mkdir -p var/log
+chmod go-rwx var var/*.db 2>/dev/null || true  # also those made before this rule
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}

@@ -35,6 +35,8 @@ def create_private(path: Path) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    elif path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # one made before this rule (or by hand) becomes private too
 
 
 def make_engine(url: str) -> Engine:

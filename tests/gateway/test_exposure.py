@@ -274,3 +274,11 @@ def test_the_pages_run_under_their_policy_without_a_single_violation(browser) ->
         page.get_by_label("Hasło").wait_for()
         page.close()
     assert not [r for r in reports if "Content Security Policy" in r], reports
+
+
+def test_a_world_readable_database_from_before_becomes_private(tmp_path: Path) -> None:
+    old = tmp_path / "console.db"
+    old.touch(mode=0o644)
+    old.chmod(0o644)
+    Database(f"sqlite:///{old}").dispose()
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
