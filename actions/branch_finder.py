@@ -37,7 +37,8 @@ class ValidateBranchForm(FormValidationAction):
         """
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
-        if not branch_finder.concerns_address(intent, message.get("entities") or []):
+        asked = tracker.get_slot("requested_slot") is not None
+        if not branch_finder.concerns_address(intent, message.get("entities") or [], asked):
             return {}
         return {"district": message.get("text") or ""}
 

@@ -25,6 +25,7 @@ ADDRESS_INTENTS = {
     "ask_join_pora",
     "nlu_fallback",
 }
+FALLBACK_INTENT = "nlu_fallback"
 ADDRESS_ENTITIES = ("street", "house_number", "neighbourhood")
 # Slots that describe one search; cleared once the branch is named or the search is dropped.
 SEARCH_SLOTS = (
@@ -83,9 +84,17 @@ def district_numeral(value: str | None) -> str | None:
     return None
 
 
-def concerns_address(intent: str | None, entities: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether a message answers the address question; if not, the rules answer it instead."""
+def concerns_address(
+    intent: str | None, entities: Sequence[Mapping[str, Any]], asked: bool = True
+) -> bool:
+    """Whether a message answers the address question; if not, the rules answer it instead.
+
+    An unclear message counts (a misspelt street) only as the answer to the question: the
+    message that starts the search ("a gdzie mam iść?" after an answer) is not an address.
+    """
     named = {e.get("entity") for e in entities}
+    if intent == FALLBACK_INTENT and not asked:
+        return bool(named & {*ADDRESS_ENTITIES, "district"})
     return intent in ADDRESS_INTENTS or bool(named & {*ADDRESS_ENTITIES, "district"})
 
 

@@ -44,6 +44,13 @@ def test_an_address_entity_concerns_the_search_whatever_the_intent() -> None:
     assert bf.concerns_address("inform_district", [])
 
 
+def test_an_unclear_message_is_an_address_only_as_the_answer_to_the_question() -> None:
+    assert bf.concerns_address("nlu_fallback", [], asked=True)  # a misspelt street
+    assert not bf.concerns_address("nlu_fallback", [], asked=False)  # "a gdzie mam iść?"
+    street = [{"entity": "street", "value": "Lipowa"}]
+    assert bf.concerns_address("nlu_fallback", street, asked=False)
+
+
 def test_every_outcome_sets_the_whole_search_state(resolver):
     for text in ["Lipowa 3", "Wielicka", "ul. Nieistniejąca 5", "Wieliczka 32-020"]:
         assert set(interpret(resolver, text)) == set(bf.SEARCH_SLOTS), text
