@@ -28,6 +28,9 @@ unavailable_text = apology_text  # the apology's older name
 # How often kept messages are offered to Rasa again, and for how long after a failure a
 # conversation with kept messages does not try Rasa in-line (its message is kept behind them).
 RETRY_SECONDS = 2.0
+# A kept message that Rasa, though up, keeps answering with an error (a message that breaks it)
+# is given up after this long, so that it does not hold back the conversation's later ones.
+GIVE_UP_SECONDS = 120.0
 
 
 @dataclass
@@ -48,6 +51,7 @@ class ChatService:
         limits: Limits,
         desk: HandoffDesk | None = None,
         retry_seconds: float = RETRY_SECONDS,
+        give_up_seconds: float = GIVE_UP_SECONDS,
     ) -> None:
         self.rasa = rasa
         self.hub = hub
@@ -57,6 +61,7 @@ class ChatService:
         self.fallback = Fallback.load()
         self.outbox = Outbox()
         self.retry_seconds = retry_seconds
+        self.give_up_seconds = give_up_seconds
         self._failed_at = float("-inf")
         self._retrying: asyncio.Task[None] | None = None
 
@@ -116,11 +121,17 @@ class ChatService:
         our side but was handled) is not sent twice. Raises RasaUnavailable when Rasa is still out.
         """
         for kept in self.outbox.pending(session):
-            if not await self.rasa.has_message(session, kept.ref):
-                for reply in await self._handoff_aware_send(session, kept) or []:
-                    await self.hub.publish(session, {"role": "bot", **reply})
+            try:
+                if not await self.rasa.has_message(session, kept.ref):
+                    for reply in await self._handoff_aware_send(session, kept) or []:
+                        await self.hub.publish(session, {"role": "bot", **reply})
+            except RasaUnavailable as error:
+                if error.status is None or self.outbox.refused_for(kept) < self.give_up_seconds:
+                    raise
+                log.error("kept message given up: rasa refuses it", extra={"session": session[:8]})
+            else:
+                log.info("kept message delivered", extra={"session": session[:8]})
             self.outbox.delivered(session, kept)
-            log.info("kept message delivered", extra={"session": session[:8]})
 
     async def _retry(self) -> None:
         """While messages are kept: wait, and deliver them once Rasa answers again."""
@@ -133,8 +144,10 @@ class ChatService:
                 try:
                     async with conversation.lock:
                         await self._deliver_kept(session)
-                except RasaUnavailable:
-                    break  # down again: try later
+                except RasaUnavailable as error:
+                    if error.status is None:
+                        break  # down again: try later
+                    # up, but refusing this conversation's oldest message: the others go on
                 except Exception:  # one bad conversation must not stop the others
                     log.exception("kept message not delivered", extra={"session": session[:8]})
 

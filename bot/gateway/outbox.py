@@ -10,6 +10,7 @@ loses the hub's not-yet-delivered messages; a shared store would be needed for s
 from __future__ import annotations
 
 import secrets
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ class Outbox:
         self._per_session = per_session  # the rate limit (20 a minute) keeps far below this
         self._max_sessions = max_sessions
         self._kept: OrderedDict[str, deque[Kept]] = OrderedDict()
+        self._refused_since: dict[str, float] = {}  # ref -> when Rasa first answered it an error
 
     def keep(self, session: str, kept: Kept) -> bool:
         """Remember a message; False when the outbox is full (the resident was told to call)."""
@@ -51,8 +53,14 @@ class Outbox:
     def pending(self, session: str) -> list[Kept]:
         return list(self._kept.get(session) or ())
 
+    def refused_for(self, kept: Kept) -> float:
+        """Rasa answered this message with an error (again): for how many seconds now."""
+        now = time.monotonic()
+        return now - self._refused_since.setdefault(kept.ref, now)
+
     def delivered(self, session: str, kept: Kept) -> None:
-        """Rasa has the message: forget it (it must be the oldest)."""
+        """Rasa has the message (or never will take it): forget it (it must be the oldest)."""
+        self._refused_since.pop(kept.ref, None)
         queue = self._kept.get(session)
         if queue and queue[0] == kept:
             queue.popleft()

@@ -15,7 +15,14 @@ Button = dict[str, str]
 
 
 class RasaUnavailable(Exception):
-    """Rasa could not be reached or answered with an error: the resident gets the fallback."""
+    """Rasa could not be reached or answered with an error: the resident gets the fallback.
+
+    `status` is Rasa's HTTP status when it answered (with an error), None when it did not answer.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def bot_message(raw: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +62,8 @@ class RasaClient:
             async with self._http().request(method, self._base + path, **kwargs) as response:
                 response.raise_for_status()
                 return await response.json(content_type=None)
+        except aiohttp.ClientResponseError as error:
+            raise RasaUnavailable(str(error), error.status) from error
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 

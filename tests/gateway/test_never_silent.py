@@ -7,15 +7,23 @@ delivered once, in order, when it is back).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
+from bot.gateway.chat import ChatService
+from bot.gateway.config import Rate
 from bot.gateway.fallback import Fallback, crisis_texts
+from bot.gateway.limits import Limits
+from bot.gateway.rasa_client import RasaClient
+from bot.gateway.sessions import SessionHub
 from tests.conftest import MODEL
 from tests.fake_graph import FakeGraph, messages_to, post
 from tests.gateway.conftest import INFO_PHONE, new_session, receive_until
@@ -196,3 +204,66 @@ def test_rasa_killed_messages_are_kept_and_delivered_once_in_order(
         "Dziękuję",
     ]
     assert requests.get(f"{outage.rasa_url}/status", params={"token": outage.token}).ok
+
+
+# ---- the outbox, against a stand-in Rasa -----------------------------------------------------
+
+
+class _PickyRasa(BaseHTTPRequestHandler):
+    """Rasa that is up but fails on one message ("zepsuta"), and answers every other one."""
+
+    received: list[str] = []
+
+    def _json(self, status: int, data: object) -> None:
+        body = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._json(200, {"model_id": "m"} if self.path.startswith("/status") else {"events": []})
+
+    def do_POST(self) -> None:  # noqa: N802
+        text = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["message"]
+        self.received.append(text)
+        if text == "zepsuta":
+            self._json(500, {"error": "broken"})
+        else:
+            self._json(200, [{"text": f"Odpowiedź na: {text}"}])
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PickyRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rasa = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 5.0)
+    hub = SessionHub(200, 100)
+    chat = ChatService(
+        rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=0.2,
+        give_up_seconds=0.5,
+    )  # fmt: skip
+    session = "s" * 20
+
+    async def drill() -> list[str]:
+        first = await chat.handle(session, "ip", "zepsuta")
+        assert INFO_PHONE in first.messages[-1]["text"]  # answered: the apology
+        second = await chat.handle(session, "ip", "Dzień dobry")  # kept behind the broken one
+        assert INFO_PHONE in second.messages[-1]["text"]
+        for _ in range(50):
+            if not len(chat.outbox):
+                break
+            await asyncio.sleep(0.1)
+        await chat.close()
+        await rasa.close()
+        return [m["text"] for m in hub.since(session, 0)]
+
+    try:
+        said = asyncio.run(drill())
+    finally:
+        server.shutdown()
+    assert _PickyRasa.received.count("Dzień dobry") == 1  # delivered once
+    assert said[-1] == "Odpowiedź na: Dzień dobry"  # and its answer reached the chat
