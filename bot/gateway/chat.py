@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.gateway.fallback import Fallback, apology_text
+from bot.gateway.fallback import Fallback
 from bot.gateway.hygiene import offered, to_rasa
 from bot.gateway.limits import Limits
 from bot.gateway.outbox import Kept, Outbox
@@ -24,7 +24,6 @@ from bot.handoff.desk import HandoffDesk, control_intent
 from bot.messages import Messages
 
 log = logging.getLogger("bot.gateway.chat")
-unavailable_text = apology_text  # the apology's older name
 # How often kept messages are offered to Rasa again, and for how long after a failure a
 # conversation with kept messages does not try Rasa in-line (its message is kept behind them).
 RETRY_SECONDS = 2.0
