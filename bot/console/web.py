@@ -295,12 +295,11 @@ def build_router(console: Console) -> APIRouter:
 
     @router.get("/api/queue")
     def queue_json(request: Request) -> JSONResponse:
-        """What the queue page's script polls: the open tickets, ready to show (without the
-        conversation ids, which are the residents' keys to their web chats)."""
+        """What the queue page's script polls: the open tickets, ready to show."""
         me = staff_of(request)
         rows = [
             {
-                **{k: v for k, v in as_seen_by(me, t).to_json().items() if k != "conversation_id"},
+                **as_seen_by(me, t).to_json(),
                 "topic": topic_title(t.topic),
                 "waited": waited(t.waiting_seconds),
                 "created": clock(t.created_at),
