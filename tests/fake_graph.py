@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import json
 import os
+import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
@@ -42,9 +44,15 @@ def webhook(stack: RasaStack) -> str:
     return f"{stack.rasa_url}/webhooks/facebook/webhook"
 
 
+def now_ms() -> int:
+    """A webhook's `timestamp`: when the message was sent, in milliseconds (older is stale)."""
+    return int(time.time() * 1000)
+
+
 def event(sender: str, message: dict) -> bytes:
     """A webhook call as Meta sends it for one message."""
-    entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": 1, **message}
+    entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": now_ms()}
+    entry |= message
     body = {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [entry]}]}
     return json.dumps(body, ensure_ascii=False).encode()
 
@@ -65,7 +73,7 @@ def messages_to(graph: FakeGraph, sender: str) -> list[dict]:
 
 def post(stack: RasaStack, sender: str, text: str, payload: str | None = None) -> None:
     """The resident writes (or taps a quick reply with `payload`) in Messenger."""
-    message: dict = {"mid": f"m-{text[:10]}", "text": text}
+    message: dict = {"mid": f"m-{uuid.uuid4().hex}", "text": text}  # each message its own id
     if payload:
         message["quick_reply"] = {"payload": payload}
     body = event(sender, {"message": message})

@@ -6,6 +6,7 @@ Differences from Rasa's own `facebook` channel:
 - a POST without a valid `X-Hub-Signature-256` (or the older `X-Hub-Signature`) gets 403 and no
   answer, where Rasa's channel answers 200 "not validated";
 - every message of a batched webhook call is handled, not only the first;
+- a re-delivery (same `mid`) or a stale one is not answered again (bot.gateway.messenger_dedup);
 - never silent: when handling a message sends nothing (the action server is down) or fails, the
   resident gets the fallback (crisis numbers first for a crisis message, then the apology with the
   information point; bot.gateway.fallback), unless a worker has the conversation;
@@ -36,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from bot.gateway.fallback import Fallback
 from bot.gateway.hygiene import UNREADABLE_TEXT, neutralised, unreadable
+from bot.gateway.messenger_dedup import Deliveries, max_age_seconds, seen_ids_for
 from bot.gateway.messenger_format import messenger_messages
 from bot.handoff.desk import (
     CANCEL_INTENT,
@@ -121,16 +123,20 @@ class _Messenger(Messenger):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         agent: Agent,
         desk: HandoffDesk,
+        deliveries: Deliveries,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = graph_client(page_access_token)
         self.agent = agent
         self.desk = desk
+        self.deliveries = deliveries
         self.messages = Messages.load()
 
     async def handle(self, payload: dict, metadata: dict[str, Any] | None) -> None:
         for entry in payload.get("entry") or []:
             for message in entry.get("messaging") or []:
+                if not await self.deliveries.take(message):
+                    continue  # answered already, or too old to answer
                 self.last_message = message
                 if message.get("message"):
                     await self.message(message, metadata)
@@ -287,8 +293,9 @@ class MessengerInput(FacebookInput):
                 self.fb_secret, request.body, request.headers
             ):
                 return response.text("invalid signature", status=403)
+            agent = request.app.ctx.agent
             messenger = _Messenger(
-                self.fb_access_token, on_new_message, request.app.ctx.agent, self._desk()
+                self.fb_access_token, on_new_message, agent, self._desk(), self._deliveries(agent)
             )
             await messenger.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
@@ -300,6 +307,13 @@ class MessengerInput(FacebookInput):
         if getattr(self, "_handoff_desk", None) is None:
             self._handoff_desk = HandoffDesk.from_env()
         return self._handoff_desk
+
+    def _deliveries(self, agent: Agent) -> Deliveries:
+        """One memory of seen message ids for this Rasa (in Redis when its lock store is)."""
+        if getattr(self, "_seen_deliveries", None) is None:
+            seen = seen_ids_for(agent.lock_store)
+            self._seen_deliveries = Deliveries(seen, max_age_seconds())
+        return self._seen_deliveries
 
     def get_output_channel(self) -> OutputChannel:
         return FormattedMessengerBot(graph_client(self.fb_access_token))

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from tests.conftest import RasaStack, start_gateway
-from tests.fake_graph import FakeGraph, messages_to, signed, webhook
+from tests.fake_graph import FakeGraph, messages_to, now_ms, signed, webhook
 
 pytestmark = pytest.mark.slow
 
@@ -199,7 +199,7 @@ async def fb_conversation(
         message: dict = {"mid": f"m-{uuid.uuid4().hex}", "text": text}
         if payload:
             message["quick_reply"] = {"payload": payload}
-        entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": 1}
+        entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": now_ms()}
         call = {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [entry]}]}
         entry["message"] = message
         body = ascii_json(call).encode()

@@ -14,7 +14,7 @@ import requests
 
 from bot.gateway.hygiene import UNREADABLE_TEXT
 from tests.conftest import RasaStack
-from tests.fake_graph import FakeGraph, messages_to, post, signed, webhook
+from tests.fake_graph import FakeGraph, messages_to, now_ms, post, signed, webhook
 from tests.gateway.conftest import new_session, receive_until
 
 SURROGATE_BODY = b'{"text": "Dzie\\u0144 dobry \\ud800"}'  # valid JSON, not valid text
@@ -210,7 +210,7 @@ def test_messenger_refuses_unreadable_text_politely_and_stores_nothing(
     rasa_stack: RasaStack, graph: FakeGraph
 ) -> None:
     sender = f"fb-{uuid.uuid4().hex[:8]}"
-    entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": 1}
+    entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": now_ms()}
     entry["message"] = {"mid": "m-bad", "text": "zasi\ud800ek"}
     call = {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [entry]}]}
     body = json.dumps(call).encode()  # ASCII-escaped: valid JSON with a lone surrogate
