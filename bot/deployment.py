@@ -21,13 +21,15 @@ DEVELOPMENT_SECRETS: dict[str, str] = {
     "RASA_AUTH_TOKEN": "dev-rasa-token",
     "ACTIONS_TOKEN": "dev-actions-token",
     "CONSOLE_SECRET_KEY": "",
+    "GATEWAY_SESSION_KEY": "",
     "FACEBOOK_VERIFY_TOKEN": "dev-verify-token",
     "FACEBOOK_APP_SECRET": "dev-app-secret",
     "FACEBOOK_PAGE_ACCESS_TOKEN": "dev-page-access-token",
 }
 
-# Which process needs which secrets (the console runs inside the gateway's process).
-GATEWAY_SECRETS = ("RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY")
+# Which process needs which secrets (the console runs inside the gateway's process). Production
+# names the key of conversation ids itself: every gateway instance must sign with the same one.
+GATEWAY_SECRETS = ("RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY", "GATEWAY_SESSION_KEY")
 ACTION_SERVER_SECRETS = ("ACTIONS_TOKEN",)
 RASA_SECRETS = (
     "RASA_AUTH_TOKEN",

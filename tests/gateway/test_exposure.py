@@ -33,6 +33,7 @@ STRONG = {
     "RASA_AUTH_TOKEN": "rasa-token-0123456789abcdef",
     "ACTIONS_TOKEN": "actions-token-0123456789abcdef",
     "CONSOLE_SECRET_KEY": "console-key-0123456789abcdef",
+    "GATEWAY_SESSION_KEY": "session-key-0123456789abcdef",
     "FACEBOOK_VERIFY_TOKEN": "verify-token-0123456789abcdef",
     "FACEBOOK_APP_SECRET": "app-secret-0123456789abcdef",
     "FACEBOOK_PAGE_ACCESS_TOKEN": "page-token-0123456789abcdef",
@@ -161,7 +162,7 @@ def test_production_with_real_secrets_serves_on_loopback_without_docs(tmp_path: 
 @pytest.mark.parametrize(
     ("command", "named"),
     [
-        (["-m", "bot.gateway"], ["RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY"]),
+        (["-m", "bot.gateway"], ["RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY", "GATEWAY_SESSION_KEY"]),
         (["-m", "bot.action_server", "--port", "0"], ["ACTIONS_TOKEN"]),
         (["-m", "bot.rasa_server", "run"], ["RASA_AUTH_TOKEN", "FACEBOOK_APP_SECRET"]),
     ],
@@ -174,6 +175,7 @@ def test_production_refuses_to_start_with_development_secrets(
         "RASA_AUTH_TOKEN": "dev-rasa-token",
         "ACTIONS_TOKEN": "dev-actions-token",
         "CONSOLE_SECRET_KEY": "",
+        "GATEWAY_SESSION_KEY": "",
         "FACEBOOK_VERIFY_TOKEN": "dev-verify-token",
         "FACEBOOK_APP_SECRET": "dev-app-secret",
         "FACEBOOK_PAGE_ACCESS_TOKEN": "dev-page-access-token",
