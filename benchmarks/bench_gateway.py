@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,11 +27,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
-import httpx
 import websockets
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from bot.evaluation import stack
+
+ROOT = stack.ROOT
 QUESTIONS = [
     "Dzień dobry",
     "Czym jest projekt Pora na aktywność?",
@@ -45,31 +44,17 @@ GOAL = 0.10
 Sender = Callable[[str, str], Awaitable[float]]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args[:4]} exited early")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise SystemExit(f"{url} not up after {timeout:.0f} s")
+def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    try:
+        stack.wait_until_up(url, [process], [log], timeout=120)
+    except stack.StackError as error:
+        raise SystemExit(str(error)) from error
 
 
 @contextmanager
 def local_stack() -> Iterator[tuple[str, str]]:
-    """Action server, Rasa (with its API token) and the gateway; their logs in a temp folder."""
-    rasa_port, actions_port, gateway_port = free_port(), free_port(), free_port()
-    token = os.environ.setdefault("RASA_AUTH_TOKEN", "dev-rasa-token")
+    """Action server and Rasa as the tests start them (bot.evaluation.stack: the action server's
+    token, Rasa's launcher), and the gateway; their logs in a temp folder."""
     for name, value in (
         ("FACEBOOK_VERIFY_TOKEN", "dev-verify-token"),
         ("FACEBOOK_APP_SECRET", "dev-app-secret"),
@@ -77,47 +62,36 @@ def local_stack() -> Iterator[tuple[str, str]]:
     ):
         os.environ.setdefault(name, value)
     tmp = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n",
-        encoding="utf-8",
-    )
-    rasa, gateway = f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{gateway_port}"
-    commands = {
-        "actions": [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port)],
-        "rasa": [
-            str(BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-            "--port", str(rasa_port), "--model", "models/mops.tar.gz", "--auth-token", token,
-            "--endpoints", str(endpoints), "--credentials", "credentials.yml",
-        ],
-        "gateway": [str(BIN / "python"), "-m", "bot.gateway"],
-    }  # fmt: skip
-    env = {
-        **os.environ,
-        "GATEWAY_HOST": "127.0.0.1",
-        "GATEWAY_PORT": str(gateway_port),
-        "GATEWAY_RASA_URL": rasa,
-        "GATEWAY_IP_RATE": "1000000/60",
-        "GATEWAY_SESSION_RATE": "1000000/60",
-        "GATEWAY_LOG_LEVEL": "WARNING",
-    }
-    processes = {
-        name: subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=(tmp / f"{name}.log").open("w"), stderr=subprocess.STDOUT
-        )
-        for name, cmd in commands.items()
-    }
+    print(f"starting Rasa, the action server and the gateway (logs: {tmp}) …", flush=True)
     try:
-        print(f"starting Rasa, the action server and the gateway (logs: {tmp}) …", flush=True)
-        wait_for(f"{gateway}/health", processes["gateway"])
-        wait_for(f"{gateway}/ready", processes["rasa"])
-        yield rasa, gateway
-    finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            process.wait(timeout=30)
+        with stack.rasa_stack(ROOT / "models" / "mops.tar.gz", tmp) as running:
+            gateway_port = stack.free_port()
+            gateway, log = f"http://127.0.0.1:{gateway_port}", tmp / "gateway.log"
+            env = {
+                **os.environ,
+                "GATEWAY_HOST": "127.0.0.1",
+                "GATEWAY_PORT": str(gateway_port),
+                "GATEWAY_RASA_URL": running.rasa_url,
+                "GATEWAY_IP_RATE": "1000000/60",
+                "GATEWAY_SESSION_RATE": "1000000/60",
+                "GATEWAY_LOG_LEVEL": "WARNING",
+            }
+            process = subprocess.Popen(
+                [str(stack.BIN / "python"), "-m", "bot.gateway"],
+                cwd=ROOT,
+                env=env,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_for(f"{gateway}/health", process, log)
+                wait_for(f"{gateway}/ready", process, log)
+                yield running.rasa_url, gateway
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+    except stack.StackError as error:
+        raise SystemExit(str(error)) from error
 
 
 def direct_sender(client: aiohttp.ClientSession, rasa: str) -> Sender:
