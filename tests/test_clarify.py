@@ -5,9 +5,9 @@ from __future__ import annotations
 import yaml
 
 from bot.clarify import (
-    beyond_knowledge,
     Topic,
     UserTurn,
+    beyond_knowledge,
     failures_in_a_row,
     intent_key,
     likely_topics,
