@@ -23,6 +23,7 @@ import warnings
 from collections.abc import MutableMapping
 from typing import Any
 
+from bot import tracker_guard
 from bot.deployment import RASA_SECRETS, refuse_development_secrets
 
 WITHHELD = "[withheld]"
@@ -102,6 +103,7 @@ def main() -> None:
     refuse_development_secrets("Rasa", RASA_SECRETS)
     os.umask(0o077)  # the tracker store's SQLite file holds conversations: this user's only
     install()
+    tracker_guard.install()  # a tracker that cannot be read fails the message
     sys.argv = [sys.argv[0], *with_loopback_default(sys.argv[1:], os.environ)]
     from rasa.__main__ import main as rasa_main
 

@@ -100,8 +100,20 @@ class ChatService:
             return [], "handed_over"
         if not replies:  # Rasa's answer to a failed custom action (action server down)
             log.warning("no answer from rasa", extra={"session": session[:8]})
+            if not await self._stored(session, kept):  # it failed before storing the message
+                self._failed_at = time.monotonic()
+                self._keep(session, kept)
             return self.fallback.replies(text), "no_answer"
         return replies, "ok"
+
+    async def _stored(self, session: str, kept: Kept) -> bool:
+        """Whether Rasa's tracker holds the message. Rasa answers [] also when it could not read
+        or write the conversation (its tracker database locked): then the message is kept (a
+        resend first checks again, so nothing is stored twice)."""
+        try:
+            return await self.rasa.has_message(session, kept.ref)
+        except RasaUnavailable:
+            return False
 
     def _recently_failed(self) -> bool:
         return time.monotonic() - self._failed_at < self.retry_seconds

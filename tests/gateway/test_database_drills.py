@@ -1,0 +1,121 @@
+"""Database drills with real processes: Rasa's tracker database and the console's database locked.
+
+Another connection holds an exclusive lock (a backup, a long migration, a stuck process) while
+residents write. What a resident must see: an answer to every message at once, and — once the
+database is free again — every message stored once, in order, and answered. The console
+database's effect on the gateway's event loop is drilled in tests/console/test_event_loop.py;
+here the action server writes the ticket while that database is locked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MODEL
+from tests.fake_graph import FakeGraph
+from tests.gateway.conftest import new_session
+from tests.gateway.outage import OutageStack
+
+pytestmark = pytest.mark.slow
+# Longer than SQLite's busy timeout in Rasa's tracker store (pysqlite's default, 5 s): Rasa's
+# reads and writes of the tracker fail while it lasts, they do not merely wait.
+TRACKER_LOCK_SECONDS = 9.0
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:
+    running = OutageStack(tmp_path_factory.mktemp("db-drills"), MODEL)
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop()
+
+
+class HeldLock:
+    """An exclusive lock on a SQLite file, held by another connection until released."""
+
+    def __init__(self, path: Path, seconds: float) -> None:
+        self.connection = sqlite3.connect(
+            path, isolation_level=None, timeout=30, check_same_thread=False
+        )
+        self.connection.execute("BEGIN EXCLUSIVE")
+        self.released = threading.Event()
+        self.timer = threading.Timer(seconds, self.release)
+        self.timer.start()
+
+    def release(self) -> None:
+        if not self.released.is_set():
+            self.connection.execute("ROLLBACK")
+            self.connection.close()
+            self.released.set()
+
+
+def bot_texts(messages: list[dict]) -> list[str]:
+    return [m["text"] for m in messages if m.get("role") == "bot"]
+
+
+def test_tracker_database_locked_every_message_answered_then_stored_once_in_order(
+    stack: OutageStack, make_client
+) -> None:
+    client = make_client(rasa_url=stack.rasa_url)
+    first, second = new_session(client), new_session(client)
+    for session in (first, second):  # both conversations exist in the tracker store
+        assert client.post(
+            f"/api/sessions/{session}/messages", json={"text": "Dzień dobry"}
+        ).is_success
+    said = {
+        first: ["Jak mogę dostać COGITO?", "nie chcę żyć"],
+        second: ["Jakie są formy wsparcia?"],
+    }
+    seen = {
+        s: client.get(f"/api/sessions/{s}/messages").json()["messages"][-1]["seq"] for s in said
+    }
+
+    lock = HeldLock(stack.workdir / "tracker.db", TRACKER_LOCK_SECONDS)
+    answered: dict[str, list[list[str]]] = {session: [] for session in said}
+    took: list[float] = []
+
+    def resident(session: str) -> None:
+        for text in said[session]:
+            started = time.perf_counter()
+            response = client.post(f"/api/sessions/{session}/messages", json={"text": text})
+            took.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+            answered[session].append(bot_texts(response.json()["messages"]))
+
+    residents = [threading.Thread(target=resident, args=(s,)) for s in said]
+    for thread in residents:
+        thread.start()
+    for thread in residents:
+        thread.join(timeout=60)
+    print(f"answers took {', '.join(f'{t:.1f}' for t in took)} s (lock {TRACKER_LOCK_SECONDS} s)")
+    lock.timer.join()
+
+    # every message got an answer while the tracker was locked: the apology with the
+    # information point at least, and the crisis numbers for the crisis message
+    for session, answers in answered.items():
+        assert len(answers) == len(said[session])
+        assert all(answer for answer in answers), answers
+    assert any("800 70 2222" in text for text in answered[first][1])
+
+    # once it is free, every message is stored once, in order, and its answer reaches the chat
+    deadline = time.monotonic() + 60
+    expected = {s: ["Dzień dobry", *texts] for s, texts in said.items()}
+    while time.monotonic() < deadline and any(stack.tracker_texts(s) != expected[s] for s in said):
+        time.sleep(1)
+    for session in said:
+        assert stack.tracker_texts(session) == expected[session]
+    url = f"/api/sessions/{first}/messages"
+    since = bot_texts(client.get(url, params={"after": seen[first]}).json()["messages"])
+    cogito = [i for i, text in enumerate(since) if "COGITO" in text]  # only Rasa's late answer
+    crisis = [i for i, text in enumerate(since) if "800 70 2222" in text]  # fallback, then Rasa's
+    assert cogito and len(crisis) == 2, since
+    assert cogito[0] < crisis[-1]  # the late answers come in the order the messages were sent
