@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -130,12 +131,17 @@ class ActionAskCallbackContact(ReplyAction):
 
 
 class ActionHandoffSubmit(Action):
-    """After the form: nothing (a "no"), a stored call-back, or a ticket and a paused bot."""
+    """After the form: nothing (a "no"), a stored call-back, or a ticket and a paused bot.
+
+    The desk's database work runs in a thread: a locked console database must not hold up the
+    action server's other conversations. A request the database cannot take now is kept by the
+    desk (bot/handoff/spool.py); the bot is then not paused, as there is no ticket yet.
+    """
 
     def name(self) -> str:
         return "action_handoff_submit"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         conversation = tracker.sender_id
         channel = channel_of(tracker.get_latest_input_channel())
         description = tracker.get_slot("handoff_description") or ""
@@ -146,12 +152,18 @@ class ActionHandoffSubmit(Action):
         if _mode(tracker) is Mode.callback:
             contact = parse_contact(tracker.get_slot("callback_contact"))
             ticket = tracker.get_slot("handoff_ticket")
-            reply = DESK.save_callback(
-                conversation, channel, contact, description, int(ticket) if ticket else None
+            reply = await asyncio.to_thread(
+                DESK.save_callback,
+                conversation,
+                channel,
+                contact,
+                description,
+                int(ticket) if ticket else None,
             )
             say(dispatcher, reply)
             return _reset()
-        ticket, reply = DESK.open(
+        opened, reply = await asyncio.to_thread(
+            DESK.open,
             conversation,
             channel,
             description,
@@ -159,10 +171,12 @@ class ActionHandoffSubmit(Action):
             district=district_of(tracker.events),
         )
         say(dispatcher, reply)
+        if opened is None:  # kept: written when the database answers again
+            return _reset()
         # The description stays: leaving a contact instead of waiting reuses it. The bot listens
         # (records) while paused, so the message that ends the pause is read as a new turn.
         return [
-            *_reset(ticket.id),
+            *_reset(opened.id),
             SlotSet("handoff_description", description),
             ConversationPaused(),
             ActionExecuted("action_listen"),

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from bot.branches import BranchCatalogue
@@ -18,11 +19,12 @@ from bot.clarify import intent_key
 from bot.handoff.callbacks import CallbackService
 from bot.handoff.contact import Contact
 from bot.handoff.hours import OfficeHours
+from bot.handoff.spool import UNAVAILABLE, HandoffSpool, spool_path
 from bot.handoff.tickets import TicketService, TicketView
 from bot.messages import Reply
 from bot.nlp.text import fold_diacritics
 from bot.storage import Database, database_url, upgrade
-from bot.storage.models import TicketStatus
+from bot.storage.models import ContactKind, TicketStatus
 
 CANCEL_INTENT = "cancel_handoff"
 LEAVE_CONTACT_INTENT = "leave_contact"
@@ -142,19 +144,26 @@ class HandoffDesk:
         hours: Callable[[], OfficeHours] = OfficeHours.current,
         catalogue: BranchCatalogue | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        spool: Path | None = None,
     ) -> None:
+        """`spool`: where requests wait while the database is locked or down (without it, the
+        database's error reaches the caller)."""
         self.tickets = TicketService(db)
         self.callbacks = CallbackService(db)
         self.hours = hours
         self.catalogue = catalogue or BranchCatalogue.load()
         self.now = now
+        self.spool = HandoffSpool(spool, self._write_kept) if spool else None
+        if self.spool and self.spool.pending():
+            self.spool.start()  # kept before a restart
 
     @classmethod
     def from_env(cls) -> HandoffDesk:
-        """The console's database (CONSOLE_DATABASE_URL), migrated if it is new."""
+        """The console's database (CONSOLE_DATABASE_URL), migrated if it is new; requests it
+        cannot take wait in HANDOFF_SPOOL (var/handoff-spool/)."""
         url = database_url(os.environ)
         upgrade(url)
-        return cls(Database(url))
+        return cls(Database(url), spool=spool_path())
 
     # --- before the ticket ---------------------------------------------------------------------
 
@@ -186,18 +195,38 @@ class HandoffDesk:
         description: str,
         topic: str | None,
         district: str | None,
-    ) -> tuple[TicketView, Reply]:
-        """A waiting ticket with what the bot knows, and the message with the queue position."""
+    ) -> tuple[TicketView | None, Reply]:
+        """A waiting ticket with what the bot knows, and the message with the queue position.
+
+        No ticket (None) when the database is locked or down: the request is kept and written
+        when it answers again, and the resident is told so, with the information point.
+        """
         branch = self.catalogue.for_district(district) if district else None
-        ticket = self.tickets.open(
-            conversation_id,
-            channel,
-            description.strip(),
-            topic=topic,
-            district=district,
-            branch=branch.name if branch else None,
-        )
-        return ticket, Reply("handoff_queued", {"position": str(self.tickets.position(ticket))})
+        request = {
+            "kind": "ticket",
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "summary": description.strip(),
+            "topic": topic,
+            "district": district,
+            "branch": branch.name if branch else None,
+        }
+        try:
+            ticket = self._write_ticket(request)
+        except UNAVAILABLE:
+            if self.spool is None:
+                raise
+            self.spool.keep(request)
+            return None, self.kept()
+        try:
+            position = self.tickets.position(ticket)
+        except UNAVAILABLE:  # the ticket is written; only its place is unknown
+            return ticket, self.kept()
+        return ticket, Reply("handoff_queued", {"position": str(position)})
+
+    def kept(self) -> Reply:
+        """The request is taken and a worker will get it; the information point meanwhile."""
+        return Reply("handoff_kept", self._point())
 
     def waiting_reply(self, conversation_id: str) -> Reply | None:
         """While the resident waits (not yet claimed): where they are in the queue."""
@@ -230,21 +259,58 @@ class HandoffDesk:
         description: str,
         ticket_id: int | None = None,
     ) -> Reply:
-        """Store the request (the resident consented in the form) and say when to expect it."""
-        self.callbacks.request(
-            contact.kind,
-            contact.value,
-            consent_given=True,
-            ticket_id=ticket_id,
-            conversation_id=conversation_id,
-            channel=channel,
-            summary=description,
-        )
+        """Store the request (the resident consented in the form) and say when to expect it;
+        kept to be stored later when the database is locked or down."""
+        request = {
+            "kind": "callback",
+            "contact_kind": contact.kind.value,
+            "contact": contact.value,
+            "ticket_id": ticket_id,
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "summary": description,
+        }
+        try:
+            self._write_callback(request)
+        except UNAVAILABLE:
+            if self.spool is None:
+                raise
+            self.spool.keep(request)
+            return self.kept()
         shown = f"tel. {contact.value}" if contact.kind.value == "phone" else contact.value
         return Reply(
             "callback_saved",
             {"contact": shown, **self._when(), "phone": self._point()["phone"]},
         )
+
+    # --- writes, now or from the spool ----------------------------------------------------------
+
+    def _write_ticket(self, request: Mapping[str, Any]) -> TicketView:
+        return self.tickets.open(
+            request["conversation_id"],
+            request["channel"],
+            request["summary"],
+            topic=request["topic"],
+            district=request["district"],
+            branch=request["branch"],
+        )
+
+    def _write_callback(self, request: Mapping[str, Any]) -> None:
+        self.callbacks.request(
+            ContactKind(request["contact_kind"]),
+            request["contact"],
+            consent_given=True,
+            ticket_id=request["ticket_id"],
+            conversation_id=request["conversation_id"],
+            channel=request["channel"],
+            summary=request["summary"],
+        )
+
+    def _write_kept(self, request: dict[str, Any]) -> None:
+        if request["kind"] == "callback":
+            self._write_callback(request)
+        else:
+            self._write_ticket(request)
 
     # --- facts -----------------------------------------------------------------------------------
 
