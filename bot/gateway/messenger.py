@@ -19,6 +19,7 @@ Differences from Rasa's own `facebook` channel:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -218,7 +219,8 @@ class _Messenger(Messenger):
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
         control = control_intent(text)
-        if control and self.desk.has_open_ticket(sender_id):
+        # The desk's database may be locked: off Rasa's event loop, which serves everyone.
+        if control and await asyncio.to_thread(self.desk.has_open_ticket, sender_id):
             await resume_if_paused(self.agent, sender_id)
         else:
             control = None  # no handoff to leave: the words go to the assistant as they are
@@ -236,8 +238,8 @@ class _Messenger(Messenger):
             await self.on_new_message(user_message())
             if out_channel.sent:
                 return  # the bot answered: nothing handed over (no extra lookups)
-            if self.desk.has_open_ticket(sender_id):
-                waiting = self.desk.waiting_reply(sender_id)
+            if await asyncio.to_thread(self.desk.has_open_ticket, sender_id):
+                waiting = await asyncio.to_thread(self.desk.waiting_reply, sender_id)
                 if waiting:
                     rendered = self.messages.render(waiting)
                     await out_channel.send_text_with_buttons(
