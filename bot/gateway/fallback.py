@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bot.branches import BranchCatalogue
+from bot.messages import Messages, Reply
 from bot.nlp.crisis import CrisisLexicon
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -57,6 +58,9 @@ class Fallback:
     lexicon: CrisisLexicon
     crisis: dict[str, str]  # crisis intent -> its answer
     apology: str
+    # The 24/7 numbers in one gentle line: without the classifier, a crisis the lexicon does not
+    # know cannot be told from a plain question, so every apology carries them.
+    gentle: str
 
     @classmethod
     def load(cls) -> Fallback:
@@ -70,11 +74,13 @@ class Fallback:
     def replies(self, text: str) -> list[dict[str, Any]]:
         """Crisis numbers first (for a crisis message), then the apology with the contacts."""
         crisis = self.crisis.get(self.crisis_intent(text) or "")
-        first = [{"text": crisis, "buttons": []}] if crisis else []
-        return [*first, {"text": self.apology, "buttons": []}]
+        if crisis:
+            return [{"text": crisis, "buttons": []}, {"text": self.apology, "buttons": []}]
+        return [{"text": f"{self.apology}\n{self.gentle}", "buttons": []}]
 
 
 @lru_cache(maxsize=1)
 def _loaded() -> Fallback:
     """Morfeusz and the lexicon load once per process."""
-    return Fallback(CrisisLexicon.load(), crisis_texts(), apology_text())
+    gentle = Messages.load().render(Reply("crisis_gentle")).text
+    return Fallback(CrisisLexicon.load(), crisis_texts(), apology_text(), gentle)

@@ -93,6 +93,7 @@ def test_rasa_down_an_ordinary_question_gets_the_apology_only(make_client) -> No
     client = make_client()
     (apology,) = web_say(client, new_session(client), "gdzie jest moja filia")
     assert APOLOGY in apology and INFO_PHONE in apology
+    assert "800 70 2222" in apology  # a crisis the lexicon does not know still finds the line
 
 
 # ---- drills with real processes -----------------------------------------------------------------
