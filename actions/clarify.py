@@ -7,7 +7,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.follow_up import answer_follow_up
 from actions.say import say
-from bot.clarify import beyond_knowledge, clarification, load_topics, user_turns
+from bot.clarify import (
+    beyond_knowledge,
+    clarification,
+    load_topics,
+    understood_twice_wrong,
+    user_turns,
+)
 from bot.follow_up import aspect_in_context
 
 NAME = "action_clarify"
@@ -19,12 +25,14 @@ class ActionClarify(Action):
         return NAME
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        parse = tracker.latest_message
-        aspect = aspect_in_context(tracker.get_slot("topic"), parse.get("intent_ranking") or [])
-        if aspect:  # an unclear short question about the topic just answered
-            return answer_follow_up(dispatcher, tracker, aspect)
-        if beyond_knowledge(parse):
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
-        say(dispatcher, clarification(parse, user_turns(tracker.events), TOPICS, NAME))
+        parse, turns = tracker.latest_message, user_turns(tracker.events)
+        if not understood_twice_wrong(turns, NAME):
+            ranking = parse.get("intent_ranking") or []
+            aspect = aspect_in_context(tracker.get_slot("topic"), ranking)
+            if aspect:  # an unclear short question about the topic just answered
+                return answer_follow_up(dispatcher, tracker, aspect)
+            if beyond_knowledge(parse):
+                dispatcher.utter_message(response="utter_out_of_scope")
+                return []
+        say(dispatcher, clarification(parse, turns, TOPICS, NAME))
         return []

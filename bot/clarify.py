@@ -89,9 +89,21 @@ def likely_topics(
     return chosen
 
 
+def unsure_ranking(parse: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The classifier's ranking when it was merely unsure (the fallback is ranked), else none.
+
+    A message of unknown words ("blorp fnarg wug") is sent to the fallback without a ranked
+    fallback (bot/nlp/unknown_words.py): its ranking means nothing and is not used.
+    """
+    ranking = parse.get("intent_ranking") or []
+    if not any(r.get("name") == FALLBACK_INTENT for r in ranking):
+        return []
+    return [r for r in ranking if r.get("name") != FALLBACK_INTENT]
+
+
 def beyond_knowledge(parse: Mapping[str, Any]) -> bool:
     """Whether the likeliest intent after the fallback is a question the sources cannot answer."""
-    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+    ranking = unsure_ranking(parse)
     best = ranking[0] if ranking else {}
     return best.get("name") == OUT_OF_SCOPE and best.get("confidence", 0.0) >= HONEST_CONFIDENCE
 
@@ -120,6 +132,11 @@ def user_turns(events: Iterable[Mapping[str, Any]]) -> list[UserTurn]:
     return turns
 
 
+def understood_twice_wrong(turns: Sequence[UserTurn], clarify_action: str) -> bool:
+    """A second message in a row not understood: time for a person, not another guess."""
+    return failures_in_a_row(turns, clarify_action) >= 2
+
+
 def clarification(
     parse: Mapping[str, Any],
     turns: Sequence[UserTurn],
@@ -127,7 +144,7 @@ def clarification(
     clarify_action: str,
 ) -> Reply:
     """A question with the two likeliest topics; after a second failure, the contacts."""
-    if failures_in_a_row(turns, clarify_action) >= 2:
+    if understood_twice_wrong(turns, clarify_action):
         return Reply("fallback_contacts")
     buttons = [{"title": t.title, "payload": t.payload} for t in likely_topics(parse, topics)]
     return Reply("clarify", buttons=[*buttons, {"title": "Coś innego", "payload": "/deny"}])

@@ -46,8 +46,8 @@ class FollowUp:
 
 def aspect_in_context(topic: str | None, ranking: Sequence[Mapping[str, object]]) -> str | None:
     """The aspect an unclear message asks about, when a topic is under discussion."""
-    if not topic:
-        return None
+    if not topic or not any(r.get("name") == _FALLBACK for r in ranking):
+        return None  # not merely unsure (unknown words): nothing to answer
     best = next((r for r in ranking if r.get("name") != _FALLBACK), None)
     if best is None or best.get("name") not in ASPECTS:
         return None

@@ -133,3 +133,9 @@ def test_a_question_beyond_the_sources_is_answered_honestly_not_with_topics() ->
         {"name": "out_of_scope", "confidence": 0.1},
     ]
     assert not beyond_knowledge({"intent_ranking": faint})
+
+
+def test_a_message_of_unknown_words_is_not_answered_from_its_meaningless_ranking() -> None:
+    """The unknown-words guard sends it to the fallback without ranking the fallback."""
+    ranking = [{"name": "out_of_scope", "confidence": 0.6}, {"name": "greet", "confidence": 0.3}]
+    assert not beyond_knowledge({"intent_ranking": ranking})

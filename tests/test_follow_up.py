@@ -75,3 +75,8 @@ def test_without_a_topic_or_with_another_intent_first_the_assistant_still_asks()
 def test_a_faint_aspect_is_not_taken_for_a_question() -> None:
     ranking = _ranking(("nlu_fallback", 0.5), ("ask_when", 0.12), ("greet", 0.1))
     assert aspect_in_context("support", ranking) is None
+
+
+def test_unknown_words_after_an_answer_are_not_taken_for_a_follow_up() -> None:
+    ranking = _ranking(("ask_cost", 0.7), ("greet", 0.2))  # no ranked fallback: unknown words
+    assert aspect_in_context("cogito", ranking) is None
