@@ -102,6 +102,16 @@ class CrisisLexicon:
         return None
 
 
+def gives_a_home_address(intent: Mapping[str, Any], entities: Sequence[Mapping[str, Any]]) -> bool:
+    """ "mieszkam na ulicy Lipowej 5": a street with a house number is a home, not the street.
+
+    Such a message gets no gentle line: "na ulicy" there is where the resident lives.
+    """
+    return intent.get("name") == "inform_address" and any(
+        e.get("entity") == "house_number" for e in entities
+    )
+
+
 def _word_key(word: str, lemma: str, pos: str) -> str:
     return fold_diacritics(word if pos in _FORM_POS else lemma)
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.component import UntrainedComponent
-from bot.nlp.crisis import CRISIS_HINT, CrisisLexicon, classifier_tier
+from bot.nlp.crisis import CRISIS_HINT, CrisisLexicon, classifier_tier, gives_a_home_address
 from bot.nlp.ranking import choose_intent
 
 
@@ -37,6 +37,7 @@ class CrisisGuard(UntrainedComponent):
             tier = classifier_tier(message.get(INTENT) or {}, message.get(INTENT_RANKING_KEY) or [])
             if tier.replacement:
                 choose_intent(message, tier.replacement["name"], tier.confidence)
-            if tier.hint:
+            home = gives_a_home_address(message.get(INTENT) or {}, message.get(ENTITIES) or [])
+            if tier.hint and not home:
                 message.set(CRISIS_HINT, True, add_to_output=True)
         return messages

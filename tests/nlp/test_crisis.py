@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.crisis import CrisisLexicon, Tier, classifier_tier
+from bot.nlp.crisis import CrisisLexicon, Tier, classifier_tier, gives_a_home_address
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +139,10 @@ def test_a_likely_crisis_behind_another_intent_adds_the_gentle_line() -> None:
     assert classifier_tier(ranking[0], ranking) == Tier(None, True)
     ranking[1]["confidence"] = 0.05
     assert classifier_tier(ranking[0], ranking) == Tier(None, False)
+
+
+def test_a_street_with_a_house_number_is_a_home_not_the_street() -> None:
+    number = [{"entity": "house_number", "value": "5"}]
+    assert gives_a_home_address({"name": "inform_address"}, number)
+    assert not gives_a_home_address({"name": "inform_address"}, [])  # "mieszkam na ulicy"
+    assert not gives_a_home_address({"name": "situation"}, number)
