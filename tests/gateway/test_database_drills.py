@@ -61,6 +61,7 @@ class HeldLock:
 
 # The crisis reply itself (every apology also carries the 24/7 numbers in one gentle line).
 SUICIDE_REPLY = crisis_texts()["crisis_suicide"]
+APOLOGY = "asystent jest w tej chwili niedostępny"
 
 
 def bot_texts(messages: list[dict]) -> list[str]:
@@ -122,5 +123,8 @@ def test_tracker_database_locked_every_message_answered_then_stored_once_in_orde
     since = bot_texts(client.get(url, params={"after": seen[first]}).json()["messages"])
     cogito = [i for i, text in enumerate(since) if "COGITO" in text]  # only Rasa's late answer
     crisis = [i for i, text in enumerate(since) if SUICIDE_REPLY in text]  # fallback, then Rasa's
-    assert cogito and len(crisis) == 2, since
+    # "nie chcę żyć" follows the first message's wait: it may come after the lock is gone, and
+    # then Rasa answers it at once (no fallback, so no late second answer).
+    during_lock = any(APOLOGY in text for text in answered[first][1])
+    assert cogito and len(crisis) == (2 if during_lock else 1), since
     assert cogito[0] < crisis[-1]  # the late answers come in the order the messages were sent
