@@ -20,7 +20,7 @@ from tests.conftest import ALWAYS_OPEN, HOURS_FILE, ROOT, RasaStack
 
 # Measured by `make eval-real` (see the closing notes); the goals are 0.97, 0.95, 1.0 and 0 alarms.
 SINGLES_FLOOR = 0.86  # measured 0.882
-CONVERSATIONS_FLOOR = 0.66  # measured 0.689
+CONVERSATIONS_FLOOR = 0.67  # measured 0.700
 RECALL_FLOOR = 0.88  # measured 0.907
 HOLDOUT_FLOOR = 0.85  # measured 0.874
 MAX_CRISIS_ALARMS = 3  # measured 0 of 471 ordinary messages
