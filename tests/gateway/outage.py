@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +72,18 @@ class OutageStack:
             "--auth-token", self.token,
         ]  # fmt: skip
         self._start("rasa", command, f"{self.rasa_url}/status?token={self.token}", 240)
+
+    @classmethod
+    @contextmanager
+    def running(cls, workdir: Path, model: Path) -> Iterator[OutageStack]:
+        """The action server and Rasa up for the block, every process stopped after it."""
+        stack = cls(workdir, model)
+        try:
+            stack.start_actions()
+            stack.start_rasa()
+            yield stack
+        finally:
+            stack.stop()
 
     def kill(self, name: str) -> None:
         """SIGKILL, as a crash: no goodbye to anyone."""

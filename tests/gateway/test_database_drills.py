@@ -31,13 +31,8 @@ TRACKER_LOCK_SECONDS = 9.0
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:
-    running = OutageStack(tmp_path_factory.mktemp("db-drills"), MODEL)
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with OutageStack.running(tmp_path_factory.mktemp("db-drills"), MODEL) as running:
         yield running
-    finally:
-        running.stop()
 
 
 class HeldLock:

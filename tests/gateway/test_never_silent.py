@@ -101,13 +101,8 @@ def test_rasa_down_an_ordinary_question_gets_the_apology_only(make_client) -> No
 
 @pytest.fixture(scope="module")
 def outage(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:
-    stack = OutageStack(tmp_path_factory.mktemp("outage"), MODEL)
-    try:
-        stack.start_actions()
-        stack.start_rasa()
+    with OutageStack.running(tmp_path_factory.mktemp("outage"), MODEL) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.mark.slow
