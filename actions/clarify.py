@@ -27,8 +27,7 @@ class ActionClarify(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         parse, turns = tracker.latest_message, user_turns(tracker.events)
         if not understood_twice_wrong(turns, NAME):
-            ranking = parse.get("intent_ranking") or []
-            aspect = aspect_in_context(tracker.get_slot("topic"), ranking)
+            aspect = aspect_in_context(tracker.get_slot("topic"), parse)
             if aspect:  # an unclear short question about the topic just answered
                 return answer_follow_up(dispatcher, tracker, aspect)
             if beyond_knowledge(parse):

@@ -7,13 +7,15 @@ each pair.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.branches import Branch
+from bot.clarify import unsure_ranking
 from bot.messages import Reply
 
 FOLLOW_UPS_FILE = Path(__file__).resolve().parent.parent / "data" / "follow_ups.yml"
@@ -32,7 +34,6 @@ UNKNOWN = "unknown"
 # fallback threshold although the aspect leads the ranking: in the context of a topic, a leading
 # aspect from this confidence on is answered rather than met with the clarification question.
 CONTEXT_CONFIDENCE = 0.25
-_FALLBACK = "nlu_fallback"
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,11 @@ class FollowUp:
     branch_search: bool = False
 
 
-def aspect_in_context(topic: str | None, ranking: Sequence[Mapping[str, object]]) -> str | None:
+def aspect_in_context(topic: str | None, parse: Mapping[str, Any]) -> str | None:
     """The aspect an unclear message asks about, when a topic is under discussion."""
-    if not topic or not any(r.get("name") == _FALLBACK for r in ranking):
-        return None  # not merely unsure (unknown words): nothing to answer
-    best = next((r for r in ranking if r.get("name") != _FALLBACK), None)
-    if best is None or best.get("name") not in ASPECTS:
-        return None
-    confidence = best.get("confidence")
-    if not isinstance(confidence, int | float) or confidence < CONTEXT_CONFIDENCE:
+    ranking = unsure_ranking(parse) if topic else []
+    best = ranking[0] if ranking else {}
+    if best.get("name") not in ASPECTS or best.get("confidence", 0.0) < CONTEXT_CONFIDENCE:
         return None
     return str(best["name"])
 

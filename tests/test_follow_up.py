@@ -56,8 +56,9 @@ def test_a_topic_missing_an_aspect_is_refused(tmp_path) -> None:
         FollowUps.load(broken)
 
 
-def _ranking(*pairs: tuple[str, float]) -> list[dict[str, object]]:
-    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+def _ranking(*pairs: tuple[str, float]) -> dict[str, object]:
+    """Parse data with this intent ranking."""
+    return {"intent_ranking": [{"name": name, "confidence": c} for name, c in pairs]}
 
 
 def test_an_unclear_short_question_about_the_topic_is_answered_for_it() -> None:
