@@ -30,8 +30,8 @@ import aiohttp
 import websockets
 
 from bot.evaluation import stack
+from bot.paths import PROJECT_ROOT
 
-ROOT = stack.ROOT
 QUESTIONS = [
     "Dzień dobry",
     "Czym jest projekt Pora na aktywność?",
@@ -64,7 +64,7 @@ def local_stack() -> Iterator[tuple[str, str]]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
     print(f"starting Rasa, the action server and the gateway (logs: {tmp}) …", flush=True)
     try:
-        with stack.rasa_stack(ROOT / "models" / "mops.tar.gz", tmp) as running:
+        with stack.rasa_stack(PROJECT_ROOT / "models" / "mops.tar.gz", tmp) as running:
             gateway_port = stack.free_port()
             gateway, log = f"http://127.0.0.1:{gateway_port}", tmp / "gateway.log"
             env = {
@@ -78,7 +78,7 @@ def local_stack() -> Iterator[tuple[str, str]]:
             }
             process = subprocess.Popen(
                 [str(stack.BIN / "python"), "-m", "bot.gateway"],
-                cwd=ROOT,
+                cwd=PROJECT_ROOT,
                 env=env,
                 stdout=log.open("w"),
                 stderr=subprocess.STDOUT,

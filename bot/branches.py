@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 
 from bot.address.districts import DISTRICTS
+from bot.paths import data_file
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "branches.yml"
+DEFAULT_PATH = data_file("branches.yml")
 _REQUIRED = ("name", "address", "source", "checked")
 _OPTIONAL = ("phones", "fax", "email", "districts")
 

@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 
 from bot.messages import Reply
+from bot.paths import data_file
 
-TOPICS_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
+TOPICS_FILE = data_file("topics.yml")
 FALLBACK_INTENT = "nlu_fallback"
 # A resident who answers "none of these" to a clarification has not been understood either.
 _REPLY_TO_CLARIFY = "deny"

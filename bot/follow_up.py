@@ -17,8 +17,9 @@ import yaml
 from bot.branches import Branch
 from bot.clarify import unsure_ranking
 from bot.messages import Reply
+from bot.paths import data_file
 
-FOLLOW_UPS_FILE = Path(__file__).resolve().parent.parent / "data" / "follow_ups.yml"
+FOLLOW_UPS_FILE = data_file("follow_ups.yml")
 ASPECTS = (
     "ask_cost",
     "ask_when",

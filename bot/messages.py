@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
-MESSAGES_FILE = Path(__file__).resolve().parent.parent / "data" / "messages.yml"
+from bot.paths import data_file
+
+MESSAGES_FILE = data_file("messages.yml")
 
 Button = dict[str, str]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot import branch_finder as bf
@@ -11,6 +9,7 @@ from bot.address import AddressResolver
 from bot.address.districts import DISTRICTS
 from bot.branches import BranchCatalogue
 from bot.messages import Messages, Reply
+from bot.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -158,9 +157,8 @@ def test_every_reply_the_branch_finder_can_give_has_a_message(messages):
 
 def test_every_message_is_used_by_the_code(messages):
     """No stale text in data/messages.yml: each key is the branch finder's or named in the code."""
-    root = Path(__file__).resolve().parent.parent
     code = "\n".join(
-        p.read_text("utf-8") for d in ("bot", "actions") for p in (root / d).rglob("*.py")
+        p.read_text("utf-8") for d in ("bot", "actions") for p in (PROJECT_ROOT / d).rglob("*.py")
     )
     named = {key for key in messages.keys() if f'"{key}"' in code}  # noqa: SIM118 (not a dict)
     assert sorted(messages.keys() - named - branch_finder_keys()) == []

@@ -13,8 +13,9 @@ from pathlib import Path
 import yaml
 
 from bot.address.house_numbers import HouseKey, NumberRange, format_ranges, parse_ranges
+from bot.paths import data_file
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.yml"
+DEFAULT_PATH = data_file("gazetteer.yml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 _LINE = 100  # entries that fit stay on one line

@@ -24,9 +24,9 @@ import yaml
 from bot.clarify import load_topics
 from bot.evaluation.replies import Turn, last_turn
 from bot.nlp.text import fold_diacritics
+from bot.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-CASES = ROOT / "tests" / "realistic"
+CASES = PROJECT_ROOT / "tests" / "realistic"
 SETS = {
     "singles": "singles/*.yml",
     "conversations": "conversations/*.yml",
@@ -258,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     from bot.evaluation.stack import rasa_stack
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "mops.tar.gz")
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "eval")
+    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "mops.tar.gz")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "eval")
     parser.add_argument("--only", help="run only this set (singles, conversations, …)")
     args = parser.parse_args(argv)
     cases = [c for c in load_cases() if not args.only or c.set == args.only]

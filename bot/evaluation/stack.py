@@ -19,7 +19,8 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.paths import PROJECT_ROOT as ROOT  # where Rasa runs; the tests import it from here
+
 BIN = Path(sys.executable).parent
 
 
