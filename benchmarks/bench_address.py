@@ -132,7 +132,7 @@ def city_queries(rows: list[dict], count: int) -> list[tuple[str, str]]:
 
 
 def answer(resolution: Resolution) -> str:
-    return resolution.district if resolution.status == "resolved" else resolution.status
+    return resolution.district or resolution.status  # a district only when resolved
 
 
 class Baseline:

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
-import websockets
+from websockets.legacy.client import connect  # what websockets.connect is in 10.4
 
 from bot.evaluation import stack
 from bot.paths import PROJECT_ROOT
@@ -112,7 +112,7 @@ async def gateway_conversation(gateway: str, sender: str, texts: list[str]) -> l
     """One widget-like conversation over the WebSocket; the latency of each message."""
     url = gateway.replace("http", "ws", 1) + f"/ws/{sender}"
     times = []
-    async with websockets.connect(url, max_size=2**20) as ws:
+    async with connect(url, max_size=2**20) as ws:
         json.loads(await ws.recv())  # history
         for text in texts:
             started = time.perf_counter()

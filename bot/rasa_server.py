@@ -81,11 +81,11 @@ def install() -> None:
     """Put both filters in place; call before Rasa configures its logging."""
     import rasa.utils.log_utils
 
-    rasa.utils.log_utils._anonymizer = withhold_personal_data  # type: ignore[assignment]
+    rasa.utils.log_utils._anonymizer = withhold_personal_data
     show = warnings.showwarning
 
     def showwarning(message: Warning | str, *args: Any, **kwargs: Any) -> None:
-        show(redact_warning(message), *args, **kwargs)  # type: ignore[arg-type]
+        show(redact_warning(message), *args, **kwargs)
 
     warnings.showwarning = showwarning
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from rasa.core.tracker_store import FailSafeTrackerStore
 
 
-def _refuse_an_empty_conversation(self: FailSafeTrackerStore, error: Exception) -> None:
+def _refuse_an_empty_conversation(_store: FailSafeTrackerStore, error: Exception) -> None:
     raise error
 
 
 def install() -> None:
     """Make a failed tracker read fail the message (call before Rasa builds its agent)."""
-    FailSafeTrackerStore.on_tracker_store_retrieve_error = _refuse_an_empty_conversation  # type: ignore[method-assign]
+    FailSafeTrackerStore.on_tracker_store_retrieve_error = _refuse_an_empty_conversation

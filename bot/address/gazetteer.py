@@ -193,7 +193,7 @@ def _flow(value: object) -> str:
 
 
 def _place_lines(place: Place) -> list[str]:
-    fields = {"name": place.name, "districts": list(place.districts)}
+    fields: dict[str, object] = {"name": place.name, "districts": list(place.districts)}
     if place.more_districts:
         fields["more_districts"] = True
     if place.numbers:

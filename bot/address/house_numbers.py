@@ -69,9 +69,9 @@ def parse_ranges(text: str) -> list[NumberRange]:
     for part in str(text).split(","):
         match = _RANGE.match(part)
         lo = match and _NUMBER.match(match.group("lo"))
-        if not match or not lo:
+        hi = match and _NUMBER.match(match.group("hi") or match.group("lo"))
+        if not match or not lo or not hi:
             raise ValueError(f"bad house-number range {part.strip()!r} in {text!r}")
-        hi = _NUMBER.match(match.group("hi") or match.group("lo"))
         lo_key = (int(lo.group(1)), lo.group(2).lower())
         hi_key = (int(hi.group(1)), hi.group(2).lower())
         if hi_key < lo_key:

@@ -63,7 +63,7 @@ class Hit:
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Folded forms of the everyday words that must never be read as a street by themselves."""
-    words = set()
+    words: set[str] = set()
     for line in _COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines():
         lemma = line.split("#", 1)[0].strip()
         if lemma:

@@ -194,7 +194,7 @@ class Matcher:
                     match = self._fuzzy_span(text, tokens, start, end, hint)
                     if match:
                         found.append(match)
-        found.sort(key=lambda m: (m.distance / len(m.key), -(m.end - m.start)))
+        found.sort(key=lambda m: ((m.distance or 0) / len(m.key), -(m.end - m.start)))
         chosen: list[Match] = []
         for match in found:
             if all(match.end <= c.start or match.start >= c.end for c in chosen):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from bot.address import gazetteer as gazetteer_file
 from bot.address.gazetteer import Gazetteer
 from bot.address.house_numbers import format_ranges, house_key
 from bot.address.index import Entry, FormIndex, Tier
 from bot.address.matching import HouseNumber, Match, Matcher, read_house_number
-from bot.address.model import Candidate, ParsedAddress, Resolution
+from bot.address.model import Candidate, Kind, ParsedAddress, Resolution, Status
 from bot.address.normalise import Token, find_postcodes, tokenise
 from bot.address.places import lives_in_krakow, outside_place
 
@@ -51,7 +52,7 @@ class _Found:
         place = self.entry.place
         return Candidate(
             name=name,
-            kind=self.entry.kind,
+            kind=cast(Kind, self.entry.kind),  # _found keeps street and place kinds only
             districts=list(self.districts),
             confidence=m.confidence,
             reason=reason + self.note,
@@ -160,7 +161,7 @@ class AddressResolver:
         narrowed = []
         for found in streets:
             place = found.entry.place
-            if key and place and len(place.districts) > 1:
+            if number and key and place and len(place.districts) > 1:
                 placed = place.districts_for_number(key)
                 if len(placed) == 1:
                     ranges = format_ranges(place.numbers[placed[0]])
@@ -199,5 +200,5 @@ class AddressResolver:
         districts = {d for c in candidates for d in c.districts}
         if len(districts) == 1:
             return Resolution("resolved", parsed, candidates, districts.pop())
-        status = "needs_number" if one_street else "choose"
+        status: Status = "needs_number" if one_street else "choose"
         return Resolution(status, parsed, candidates)

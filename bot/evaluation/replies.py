@@ -94,7 +94,10 @@ def last_turn(tracker: Mapping[str, Any]) -> Turn:
     """The bot's messages after the tracker's last user message."""
     events: Sequence[Mapping[str, Any]] = tracker.get("events") or []
     start = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
-    labels, texts, buttons, gentle = [], [], [], False
+    labels: list[str] = []
+    texts: list[str] = []
+    buttons: list[dict[str, str]] = []
+    gentle = False
     for event in events[start + 1 :]:
         if event.get("event") != "bot":
             continue

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import requests
 
@@ -41,7 +41,8 @@ def wait_until_up(
     while time.monotonic() < deadline:
         for process, log in zip(processes, logs, strict=True):
             if process.poll() is not None:
-                raise StackError(f"{process.args[:3]} exited early:\n{log.read_text()[-4000:]}")
+                command = cast(list[str], process.args)  # started with an argument list
+                raise StackError(f"{command[:3]} exited early:\n{log.read_text()[-4000:]}")
         try:
             if requests.get(url, timeout=2).ok:
                 return
