@@ -34,12 +34,16 @@ SPACY_DEP :=
 endif
 
 MODEL := models/mops.tar.gz
+PY_SOURCES := bot actions tests benchmarks scripts
+AXE_VERSION := 4.11.0
+AXE := var/node/node_modules/axe-core/axe.min.js
+export AXE_JS := $(CURDIR)/$(AXE)
 TRAINING_INPUTS := $(CONFIG) domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell test test-fast eval eval-real lint format bench bench-address import-addresses clean
+.PHONY: help install system-deps train run shell test test-fast check eval eval-real format bench bench-address import-addresses clean
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed  ## create .venv (Python 3.10) and install the project with its pinned dependencies
 
@@ -50,6 +54,22 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -m pip check
 	touch $@
+
+# What the machine itself needs, in one place: Debian's PostgreSQL server (tests/test_postgresql.py
+# starts a throwaway one from its binaries, under /usr/lib/postgresql/<version>/bin, off the PATH),
+# Chromium and npm for the browser tests, and axe-core (accessibility rules) from the npm registry.
+# Each is installed only when missing.
+system-deps:  ## Debian packages (apt-get) and axe-core (npm) the tests and the stack need, when missing
+	@missing=""; \
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium chromium-driver"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+	@test -f $(AXE) || { mkdir -p var/node && \
+		npm install --prefix var/node --no-save --no-audit --no-fund axe-core@$(AXE_VERSION); }
 
 # `| $(VENV)/.installed`: installed first, but a new dependency of the gateway does not retrain.
 # Only the files of the spaCy pipeline: the Rasa components beside them load at run time.
@@ -66,13 +86,13 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_DEP) | $(VENV)/.installed
 	$(RASA) train --config $(CONFIG) --domain domain.yml --data data --out models \
 		--fixed-model-name mops --force
 
-run: $(MODEL)  ## start the action server (5055), Rasa (5005) and the gateway (8000) on loopback; Ctrl-C stops all
+run: $(MODEL) system-deps  ## start the action server (5055), Rasa (5005) and the gateway (8000) on loopback; Ctrl-C stops all
 	scripts/run.sh
 
 shell: $(MODEL)  ## chat with the assistant in the terminal
 	scripts/shell.sh
 
-test: $(MODEL)  ## the whole suite: unit tests, data validation, NLU floor, conversation and end-to-end tests
+test: $(MODEL) system-deps  ## the whole suite: unit tests, data validation, NLU floor, conversation and end-to-end tests
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed $(SPACY_DEP)  ## only the tests that need no trained model or Rasa process
@@ -84,7 +104,7 @@ eval: $(MODEL)  ## NLU report on the held-out tests/nlu: macro-F1 per intent and
 eval-real: $(MODEL)  ## reply-level evaluation on tests/realistic through the real servers (var/eval/realistic.md)
 	$(BIN)/python -m bot.evaluation.realistic --model $(MODEL) --out var/eval
 
-bench: bench-address  ## all benchmarks (speed and accuracy targets are checked here, not in tests)
+bench: bench-address bench-gateway  ## all benchmarks (speed and accuracy targets are checked here, not in tests)
 
 bench-address: $(VENV)/.installed  ## address resolution: accuracy beside a naive baseline, time per address
 	$(BIN)/python -m benchmarks.bench_address
@@ -93,13 +113,14 @@ import-addresses: $(VENV)/.installed  ## build data/gazetteer.yml from the city'
 	@test -n "$(FILE)" || { echo "usage: make import-addresses FILE=path/to/register.geojson|.csv"; exit 2; }
 	$(BIN)/python -m bot.address.importer "$(FILE)" --out data/gazetteer.yml
 
-lint: $(VENV)/.installed  ## ruff: format check and lint
-	$(BIN)/ruff format --check bot actions tests benchmarks
-	$(BIN)/ruff check bot actions tests benchmarks
+check: $(VENV)/.installed  ## ruff format --check, ruff check (complexity <= 12, unused arguments) and mypy
+	$(BIN)/ruff format --check $(PY_SOURCES)
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/mypy
 
 format: $(VENV)/.installed  ## ruff: format and fix what can be fixed
-	$(BIN)/ruff format bot actions tests benchmarks
-	$(BIN)/ruff check --fix bot actions tests benchmarks
+	$(BIN)/ruff format $(PY_SOURCES)
+	$(BIN)/ruff check --fix $(PY_SOURCES)
 
 clean:  ## remove trained models and run-time files (keeps .venv)
 	rm -rf models var .rasa
@@ -120,38 +141,11 @@ retention: $(VENV)/.installed  ## delete conversations older than REVIEW_RETENTI
 bench-review: $(VENV)/.installed  ## conversation list with 100 000 generated conversations: time per page
 	$(BIN)/python -m benchmarks.bench_review
 
-# tests/test_postgresql.py starts its own throwaway server from these binaries (tests/postgres.py).
-# Debian's package puts them under /usr/lib/postgresql/<version>/bin, off the PATH.
-.PHONY: postgres
-
-postgres:  ## PostgreSQL's server for the PostgreSQL tests (apt-get, when initdb is missing)
-	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-		sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
-		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; }
-
-test: postgres
-
 # ---- web chat gateway (bot/gateway) -------------------------------------------------------------
-.PHONY: gateway browser axe bench-gateway
-AXE_VERSION := 4.11.0
-AXE := var/node/node_modules/axe-core/axe.min.js
-export AXE_JS := $(CURDIR)/$(AXE)
+.PHONY: gateway bench-gateway
 
 gateway: $(VENV)/.installed  ## only the web chat gateway on 8000 (Rasa must already run on 5005)
 	$(BIN)/python -m bot.gateway
-
-browser:  ## Debian's chromium for the browser tests (apt-get, when /usr/bin/chromium is missing)
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
-
-axe: $(AXE)  ## axe-core (accessibility rules) from the npm registry, for the browser tests
-
-$(AXE):
-	@mkdir -p var/node
-	npm install --prefix var/node --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
-
-test: browser $(AXE)
-
-bench: bench-gateway
 
 bench-gateway: $(MODEL)  ## web chat: latency through the gateway beside straight to Rasa (1 and 20 chats)
 	$(BIN)/python -m benchmarks.bench_gateway
