@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.review.analytics import charts, compute
+from bot.review.analytics import compute
 from bot.review.conversations import ConversationIndex, Filters, ReviewSettings
+from bot.review.routes.charts import charts
 from bot.review.tracker import EVENTS, METADATA, tracker_engine
 from bot.storage import Database, upgrade
 from tests.review.conftest import Turn, event_rows

@@ -11,17 +11,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.clock import LOCAL_ZONE
 from bot.console.config import ConsoleSettings
-from bot.console.formatting import local_time
 from bot.console.security import hash_password, password_problem, verify_password
-from bot.handoff import Actor
 from bot.storage import audit
 from bot.storage.db import Database
+from bot.storage.identity import Actor, StaffView
 from bot.storage.models import LoginThrottle, Role, Staff, utcnow
 
 BAD_CREDENTIALS = "Nieprawidłowy login lub hasło."
@@ -29,21 +29,6 @@ BAD_CREDENTIALS = "Nieprawidłowy login lub hasło."
 
 class AccountError(Exception):
     """An account change that cannot be made; the message is for the person (Polish)."""
-
-
-@dataclass(frozen=True)
-class StaffView:
-    id: int
-    login: str
-    first_name: str
-    role: str
-    active: bool
-    locked_until: datetime | None
-    session_version: int = 0
-
-    @property
-    def actor(self) -> Actor:
-        return Actor(self.id, Role(self.role))
 
 
 def _view(staff: Staff) -> StaffView:
@@ -232,7 +217,9 @@ def _key(*parts: str) -> str:
 
 
 def _locked_message(until: datetime) -> str:
+    """`until` is naive UTC, as stored; the message shows Kraków's time."""
+    local = until.replace(tzinfo=timezone.utc).astimezone(LOCAL_ZONE)
     return (
         "Zbyt wiele nieudanych prób logowania. Konto jest czasowo zablokowane dla logowania "
-        f"z tego adresu; proszę spróbować ponownie po godz. {local_time(until):%H:%M}."
+        f"z tego adresu; proszę spróbować ponownie po godz. {local:%H:%M}."
     )

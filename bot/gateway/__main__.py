@@ -6,9 +6,9 @@ import os
 
 import uvicorn
 
+from bot.app import create_app
 from bot.deployment import GATEWAY_SECRETS, refuse_development_secrets
 from bot.gateway import logs
-from bot.gateway.app import create_app
 from bot.gateway.config import Settings
 
 

@@ -1,10 +1,9 @@
 """Handing a conversation over to a social worker: tickets and call-back requests (no web)."""
 
 from bot.handoff.callbacks import CallbackService, CallbackView
-from bot.handoff.tickets import Actor, HandoffError, TicketService, TicketView
+from bot.handoff.tickets import HandoffError, TicketService, TicketView
 
 __all__ = [
-    "Actor",
     "CallbackService",
     "CallbackView",
     "HandoffError",

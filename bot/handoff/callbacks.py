@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from bot.handoff.tickets import Actor, HandoffError
+from bot.handoff.tickets import HandoffError
 from bot.storage import audit
 from bot.storage.db import Database
+from bot.storage.identity import Actor
 from bot.storage.models import CallbackRequest, CallbackStatus, ContactKind, utcnow
 
 
@@ -86,6 +87,18 @@ class CallbackService:
             rows = session.scalars(select(CallbackRequest).order_by(CallbackRequest.created_at))
             views = [_view(row) for row in rows]
         return sorted(views, key=lambda v: v.status != CallbackStatus.new.value)
+
+    def count_new(self) -> int:
+        """How many requests wait for a call (the queue's badge)."""
+        with self.db.sessions() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(CallbackRequest)
+                    .where(CallbackRequest.status == CallbackStatus.new)
+                )
+                or 0
+            )
 
     def mark_done(self, callback_id: int, actor: Actor) -> None:
         with self.db.transaction() as session:

@@ -17,25 +17,14 @@ from sqlalchemy.orm import Session
 
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.models import Role, Staff, Ticket, TicketStatus, utcnow
+from bot.storage.identity import Actor
+from bot.storage.models import Staff, Ticket, TicketStatus, utcnow
 
 ACTIVE = (TicketStatus.waiting, TicketStatus.claimed)
 
 
 class HandoffError(Exception):
     """A change that cannot be made; the message is meant for the worker (Polish)."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a staff member's id and role (detached from any database session)."""
-
-    id: int
-    role: Role
-
-    @property
-    def supervises(self) -> bool:
-        return Role(self.role).rank >= Role.supervisor.rank
 
 
 @dataclass(frozen=True)

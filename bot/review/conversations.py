@@ -35,12 +35,12 @@ from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.handoff.tickets import Actor
+from bot.masking import mask
 from bot.nlp.text import fold_diacritics
-from bot.review.masking import mask
 from bot.review.tracker import EVENTS, has_events, to_datetime, tracker_engine
 from bot.storage import audit
 from bot.storage.db import Database
+from bot.storage.identity import Actor
 from bot.storage.models import (
     ReviewConversation,
     ReviewFlag,

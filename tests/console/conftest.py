@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.handoff import Actor
 from bot.storage import Database
+from bot.storage.identity import Actor
 from bot.storage.models import Role, Staff
 
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.gateway.app import create_app
+from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.gateway.sessions import new_session_id
 from bot.storage.models import Role

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.gateway.app import create_app
+from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.storage.models import Role
 from tests.browser import served

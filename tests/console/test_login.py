@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from bot.app import create_app
 from bot.console.config import ConsoleSettings
-from bot.console.security import COOKIE
-from bot.gateway.app import create_app
 from bot.gateway.config import Settings
+from bot.staffweb.sessions import COOKIE
 from bot.storage.models import AuditEntry, Role
 from tests.console.conftest import sqlite_url
 from tests.console.test_web import PASSWORD, csrf_of

@@ -11,8 +11,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from bot.app import create_app
 from bot.console.accounts import AccountService
-from bot.gateway.app import create_app
 from bot.gateway.config import Settings
 from bot.gateway.sessions import new_session_id
 from bot.storage.models import AuditEntry, CallbackStatus, ContactKind, Role

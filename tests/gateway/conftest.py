@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.gateway.app import create_app
+from bot.app import create_app
 from bot.gateway.config import Settings
 from tests.conftest import free_port
 

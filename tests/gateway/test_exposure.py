@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.app import create_app
 from bot.evaluation.stack import BIN, ROOT, free_port
-from bot.gateway.app import create_app
 from bot.gateway.config import Settings
 from bot.gateway.headers import inline_style_hashes
 from bot.storage import Database

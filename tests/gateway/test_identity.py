@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from bot.gateway.app import create_app
+from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.gateway.sessions import SessionIds
 from bot.storage.models import Role

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from bot.review.analytics import INTENT_TITLES, Analytics, charts, compute, intent_title
+from bot.review.analytics import Analytics, compute
 from bot.review.conversations import ConversationIndex, Filters
+from bot.review.routes.charts import INTENT_TITLES, charts, intent_title
 from tests.conftest import ROOT
 from tests.review.conftest import Turn, add_conversation, add_tickets
 from tests.review.test_web import app, audit_actions, browser  # noqa: F401  (fixtures)

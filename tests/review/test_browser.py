@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.gateway.app import create_app
+from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.storage.models import ReviewFlag, Role
 from tests.browser import (

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.handoff import Actor, TicketService
+from bot.handoff import TicketService
 from bot.review import conversations
 from bot.review.conversations import (
     ConversationIndex,
@@ -18,6 +18,7 @@ from bot.review.conversations import (
     normalise_tag,
 )
 from bot.review.tracker import EVENTS
+from bot.storage.identity import Actor
 from bot.storage.models import Role, Staff
 from tests.review.conftest import NOW, Turn, add_conversation
 from tests.review.test_masking import GOOD_PESEL

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.review.masking import mask, valid_id_card, valid_pesel
+from bot.masking import mask, valid_id_card, valid_pesel
 
 PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 

@@ -16,9 +16,9 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.console.formatting import clock
-from bot.gateway.app import create_app
+from bot.app import create_app
 from bot.gateway.config import Settings
+from bot.staffweb.formatting import clock
 from bot.storage.models import AuditEntry, ReviewNote, Role, Staff
 from tests.console.test_web import PASSWORD, csrf_of
 from tests.gateway.conftest import closed_port_url

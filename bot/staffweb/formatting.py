@@ -5,21 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from bot.clarify import load_topics
+from bot.clock import LOCAL_ZONE
 
 # The same titles the assistant's buttons use (data/topics.yml), not intent names.
 TOPIC_TITLES = {key: topic.title for key, topic in load_topics().items()}
 
-try:
-    from zoneinfo import ZoneInfo
-
-    WARSAW: timezone | ZoneInfo = ZoneInfo("Europe/Warsaw")
-except Exception:  # no tz database on the machine: show UTC rather than fail
-    WARSAW = timezone.utc
-
 
 def local_time(utc: datetime) -> datetime:
     """A stored naive-UTC time in Kraków's time zone."""
-    return utc.replace(tzinfo=timezone.utc).astimezone(WARSAW)
+    return utc.replace(tzinfo=timezone.utc).astimezone(LOCAL_ZONE)
 
 
 def clock(utc: datetime | None) -> str:

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_SOURCES = (ROOT / "data/branches.yml", ROOT / "data/messages.yml", ROOT / "domain.yml")
+from bot.paths import data_file, domain_file
+
+PUBLIC_SOURCES = (data_file("branches.yml"), data_file("messages.yml"), domain_file())
 
 LABELS = {
     "email": "[e-mail]",
