@@ -69,6 +69,13 @@ os.environ["HANDOFF_HOURS_FILE"] = str(HOURS_FILE)
 os.environ["CONSOLE_DATABASE_URL"] = f"sqlite:///{_SHARED / 'console.db'}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_console_database() -> None:
+    """The shared console database, migrated before any process that uses it starts (as
+    scripts/run.sh does): nothing migrates it on import."""
+    upgrade(os.environ["CONSOLE_DATABASE_URL"])
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     """A migrated console database (SQLite) of its own for one test."""

@@ -23,7 +23,7 @@ from bot.handoff.spool import UNAVAILABLE, HandoffSpool, spool_path
 from bot.handoff.tickets import TicketService, TicketView
 from bot.messages import Reply
 from bot.nlp.text import fold_diacritics
-from bot.storage import Database, database_url, upgrade
+from bot.storage import Database, database_url
 from bot.storage.models import ContactKind, TicketStatus
 
 CANCEL_INTENT = "cancel_handoff"
@@ -159,11 +159,10 @@ class HandoffDesk:
 
     @classmethod
     def from_env(cls) -> HandoffDesk:
-        """The console's database (CONSOLE_DATABASE_URL), migrated if it is new; requests it
-        cannot take wait in HANDOFF_SPOOL (var/handoff-spool/)."""
-        url = database_url(os.environ)
-        upgrade(url)
-        return cls(Database(url), spool=spool_path())
+        """The console's database (CONSOLE_DATABASE_URL); requests it cannot take wait in
+        HANDOFF_SPOOL (var/handoff-spool/). Nothing is migrated here: that is a step of its own
+        (`python -m bot.storage upgrade`, run by scripts/run.sh before anything starts)."""
+        return cls(Database(database_url(os.environ)), spool=spool_path())
 
     # --- before the ticket ---------------------------------------------------------------------
 
