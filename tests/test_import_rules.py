@@ -169,7 +169,6 @@ WEB_HALF = {
     "bot.handoff",
     "bot.storage",
     "bot.masking",
-    "bot.messages",
 }
 
 
