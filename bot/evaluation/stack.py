@@ -94,7 +94,8 @@ def rasa_stack(
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
         "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n",
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        "nlg:\n  type: bot.rasa_nlg.ContactsNaturalLanguageGenerator\n",  # the contacts
         encoding="utf-8",
     )
     environment = {
