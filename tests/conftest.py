@@ -10,13 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.evaluation import stack
 from bot.evaluation.stack import BIN, ROOT, RasaStack, free_port
+from bot.review.tracker import tracker_engine
 from bot.storage import Database, upgrade
+from bot.storage.models import Base
 from tests.fake_graph import FakeGraph, GraphHandler
-from tests.postgres import postgres_url  # noqa: F401  (a fixture: a throwaway PostgreSQL)
 
+pytest_plugins = ["tests.postgres"]  # the fixture `postgres_url`: a throwaway PostgreSQL server
 MODEL = ROOT / "models" / "mops.tar.gz"
 __all__ = ["BIN", "ROOT", "RasaStack", "free_port"]  # imported from here by the tests
 
@@ -76,14 +79,57 @@ def shared_console_database() -> None:
     upgrade(os.environ["CONSOLE_DATABASE_URL"])
 
 
+# ---- the console and tracker databases: SQLite, and PostgreSQL where a test asks for it ---------
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`@pytest.mark.databases("sqlite", "postgresql")` runs a test once on each database, through
+    `db` and `tracker_url`; the PostgreSQL run is slow (it starts a server, tests/postgres.py)."""
+    marker = metafunc.definition.get_closest_marker("databases")
+    if marker is not None and "database_kind" in metafunc.fixturenames:
+        kinds = [
+            pytest.param(kind, marks=pytest.mark.slow) if kind == "postgresql" else kind
+            for kind in marker.args
+        ]
+        metafunc.parametrize("database_kind", kinds, indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A migrated console database (SQLite) of its own for one test."""
-    url = f"sqlite:///{tmp_path / 'console.db'}"
-    upgrade(url)
-    database = Database(url)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """The database this run of the test uses: SQLite unless `databases` names others."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db(database_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A migrated console database of its own for one test: a new SQLite file, or the
+    PostgreSQL one emptied (a TRUNCATE is much quicker than a new database)."""
+    if database_kind == "postgresql":
+        url = request.getfixturevalue("postgres_console_url")
+        database = Database(url)
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with database.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        url = f"sqlite:///{tmp_path / 'console.db'}"
+        upgrade(url)
+        database = Database(url)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def tracker_url(database_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Rasa's tracker store database, without its `events` table yet (tests/review/conftest.py's
+    `tracker` creates a generated one, Rasa's SQLTrackerStore its own)."""
+    if database_kind != "postgresql":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    url = request.getfixturevalue("postgres_tracker_url")
+    engine = tracker_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS events"))
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")

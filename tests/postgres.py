@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server for the tests that need one (tests/test_postgresql.py).
 
-`make postgres` installs the server (Debian's `postgresql`, whose binaries live under
+`make system-deps` installs the server (Debian's `postgresql`, whose binaries live under
 /usr/lib/postgresql/<version>/bin and are not on PATH). Without them a test that asks for
 `postgres_url` is skipped, or fails under CI (as the browser tests do without Chromium).
 
@@ -8,7 +8,8 @@ The session-scoped fixture `postgres_url` runs `initdb` into a temporary folder 
 server there: on 127.0.0.1 only, on a free port, its Unix socket inside that folder, fsync off
 (the data is thrown away), and a lock waited for over 30 s is an error rather than a hung test
 run. Only the tests can log in (a random password, no `trust`).
-`create_database` makes further empty databases on the server.
+`create_database` makes further empty databases on the server; `postgres_console_url` and
+`postgres_tracker_url` are the ones behind tests/conftest.py's `db` and `tracker_url`.
 
 The server runs as a child of the test process, not detached by `pg_ctl start`: it is stopped at
 the session's end, and also when the tests are killed (in the same process group, and on Linux
@@ -36,6 +37,8 @@ import psycopg2
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from bot.storage import upgrade
 
 USER = "mops"
 DATABASE = "mops"
@@ -203,7 +206,7 @@ def postgres_url() -> Iterator[str]:
 
     bin_dir = server_bin()
     if bin_dir is None:
-        message = "PostgreSQL's initdb is missing: `make postgres` installs it"
+        message = "PostgreSQL's initdb is missing: `make system-deps` installs it"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -212,3 +215,17 @@ def postgres_url() -> Iterator[str]:
         yield create_database(cluster.url("postgres"), DATABASE)
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_console_url(postgres_url: str) -> str:
+    """The console database on PostgreSQL, migrated once for the session."""
+    url = create_database(postgres_url, "console")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_tracker_url(postgres_url: str) -> str:
+    """Rasa's tracker store database on PostgreSQL."""
+    return create_database(postgres_url, "tracker")

@@ -1,12 +1,13 @@
 """The console database and the conversation review on a real PostgreSQL server (tests/postgres.py).
 
 Migrations first (up, twice, down to nothing and up again). Then the SQLite suites' own tests run
-again: this module's `db` (the migrated console database on PostgreSQL, emptied for each test) and
-`tracker_url` (a PostgreSQL database without Rasa's `events` table yet) override the SQLite
-fixtures, so the imported tests of the handoff, the review list, transcripts, tags, retention and
-analytics run unchanged on PostgreSQL. Below them, what has no SQLite twin: races between two
-processes (claims, the first sync), Rasa's own SQL tracker store, LIKE wildcards in searches, and
-the analytics and list of the same data on both databases.
+again: this module is marked `databases("postgresql")`, so tests/conftest.py's `db` (the migrated
+console database, emptied for each test) and `tracker_url` (a database without Rasa's `events`
+table yet) are PostgreSQL's, and the imported tests of the handoff, the review list, transcripts,
+tags, retention and analytics run unchanged on it (a test marked `databases("sqlite",
+"postgresql")` where it lives runs on both without being imported here). Below them, what has no
+SQLite twin: races between two processes (claims, the first sync), Rasa's own SQL tracker store,
+LIKE wildcards in searches, and the analytics and list of the same data on both databases.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ from tests.review.test_retention import (  # noqa: F401  (run again here, on Pos
     test_supervisor_deletes_one_conversation,
 )
 
-pytestmark = pytest.mark.slow
+# Every test here, the imported ones too, on PostgreSQL: `db` and `tracker_url` (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.databases("postgresql")]
 NAMES = (f"test_{n}" for n in itertools.count())
 
 
@@ -100,42 +102,6 @@ NAMES = (f"test_{n}" for n in itertools.count())
 def empty_url(postgres_url: str) -> str:
     """A new, empty database of its own for one test."""
     return create_database(postgres_url, next(NAMES))
-
-
-@pytest.fixture(scope="module")
-def console_url(postgres_url: str) -> str:
-    """The console database, migrated once for the module."""
-    url = create_database(postgres_url, "console")
-    upgrade(url)
-    return url
-
-
-@pytest.fixture
-def db(console_url: str) -> Iterator[Database]:
-    """The migrated console database on PostgreSQL, emptied for each test (a TRUNCATE is much
-    quicker than a new database)."""
-    database = Database(console_url)
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with database.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield database
-    database.dispose()
-
-
-@pytest.fixture(scope="module")
-def shared_tracker_url(postgres_url: str) -> str:
-    return create_database(postgres_url, "tracker")
-
-
-@pytest.fixture
-def tracker_url(shared_tracker_url: str) -> Iterator[str]:
-    """Rasa's tracker store on PostgreSQL, without its table (tests/review/conftest.py's
-    `tracker` creates `events`, Rasa's SQLTrackerStore its own)."""
-    engine = tracker_engine(shared_tracker_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS events"))
-    engine.dispose()
-    return shared_tracker_url
 
 
 @pytest.fixture
