@@ -35,7 +35,7 @@ def db() -> Iterator[Database]:
 
 
 @pytest.fixture(scope="module")
-def workers(db: Database, gateway_url: str) -> list[str]:
+def workers(db: Database, gateway_url: str) -> list[str]:  # noqa: ARG001 (gateway migrates first)
     """Two social workers' accounts (the gateway has migrated the database by now)."""
     return ensure_workers(db, "ania", "basia")
 
@@ -98,8 +98,9 @@ def ticket_of(worker: Worker, conversation: str) -> dict:
     return next(t for t in worker.queue() if t["conversation_id"] == conversation)
 
 
+@pytest.mark.usefixtures("workers")
 def test_web_chat_handoff_from_request_to_give_back(
-    rasa_stack: RasaStack, gateway_url: str, workers, db
+    rasa_stack: RasaStack, gateway_url: str, db
 ) -> None:
     resident = Resident(gateway_url)
     consent = resident.say("chcę rozmawiać z pracownikiem socjalnym")
@@ -153,7 +154,8 @@ def test_web_chat_handoff_from_request_to_give_back(
     assert TicketService(db).get(ticket["id"]).status == "returned"
 
 
-def test_resident_goes_back_to_the_assistant_while_waiting(gateway_url: str, workers, db) -> None:
+@pytest.mark.usefixtures("workers")
+def test_resident_goes_back_to_the_assistant_while_waiting(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     resident.queue_up("Chodzi o dodatek do czynszu")
     back = resident.say("wróć do asystenta")  # typed, as the joined message suggests
@@ -162,7 +164,8 @@ def test_resident_goes_back_to_the_assistant_while_waiting(gateway_url: str, wor
     assert "Pora na aktywność" in texts(resident.say("Czym jest projekt Pora na aktywność?"))
 
 
-def test_leaving_a_contact_instead_of_waiting(gateway_url: str, workers, db) -> None:
+@pytest.mark.usefixtures("workers")
+def test_leaving_a_contact_instead_of_waiting(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     resident.queue_up("Mam problem z opłaceniem mieszkania")
     consent = resident.say("Zostaw kontakt", "/leave_contact")
@@ -180,7 +183,8 @@ def test_leaving_a_contact_instead_of_waiting(gateway_url: str, workers, db) -> 
     assert "Pora na aktywność" in texts(resident.say("Czym jest projekt Pora na aktywność?"))
 
 
-def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, workers, db) -> None:
+@pytest.mark.usefixtures("workers")
+def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     with closed_office():
         offer = resident.say("chcę rozmawiać z pracownikiem")
@@ -200,7 +204,8 @@ def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, wo
     assert "+48 600 100 200" in page and "Potrzebuję pomocy w sprawie opieki nad mamą" in page
 
 
-def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, workers, db) -> None:
+@pytest.mark.usefixtures("workers")
+def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     with closed_office():
         resident.say("chcę rozmawiać z pracownikiem")
@@ -214,7 +219,8 @@ def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, wo
     assert not [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
 
 
-def test_no_consent_no_ticket(gateway_url: str, workers, db) -> None:
+@pytest.mark.usefixtures("workers")
+def test_no_consent_no_ticket(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     resident.say("chcę rozmawiać z pracownikiem")
     declined = resident.say("Nie, dziękuję", "/deny")
@@ -222,8 +228,9 @@ def test_no_consent_no_ticket(gateway_url: str, workers, db) -> None:
     assert not TicketService(db).active_for(resident.session)
 
 
+@pytest.mark.usefixtures("workers")
 def test_messenger_handoff_with_signed_webhooks(
-    rasa_stack: RasaStack, graph: FakeGraph, gateway_url: str, workers, db
+    rasa_stack: RasaStack, graph: FakeGraph, gateway_url: str, db
 ) -> None:
     sender = f"fb-{uuid.uuid4().hex[:10]}"
 
@@ -269,7 +276,8 @@ def test_messenger_handoff_with_signed_webhooks(
     assert "COGITO" in sent_since(before)
 
 
-def test_two_workers_claim_at_once_one_wins(gateway_url: str, workers, db) -> None:
+@pytest.mark.usefixtures("workers")
+def test_two_workers_claim_at_once_one_wins(gateway_url: str) -> None:
     resident = Resident(gateway_url)
     resident.queue_up("Sprawa zasiłku okresowego")
     ania, basia = Worker(gateway_url, "ania"), Worker(gateway_url, "basia")
@@ -290,8 +298,9 @@ def pause_in_rasa(stack: RasaStack, conversation: str) -> None:
     ).raise_for_status()
 
 
+@pytest.mark.usefixtures("workers")
 def test_a_conversation_paused_without_a_ticket_is_answered_anyway(
-    rasa_stack: RasaStack, graph: FakeGraph, gateway_url: str, workers
+    rasa_stack: RasaStack, graph: FakeGraph, gateway_url: str
 ) -> None:
     resident = Resident(gateway_url)
     pause_in_rasa(rasa_stack, resident.session)
