@@ -16,6 +16,7 @@ from bot.handoff.desk import (
     NO_CONTACT,
     NO_CONTACT_INTENT,
     HandoffDesk,
+    HandoffRequest,
     Mode,
     channel_of,
     description_problem,
@@ -131,52 +132,35 @@ class ActionAskCallbackContact(ReplyAction):
 
 
 class ActionHandoffSubmit(Action):
-    """After the form: nothing (a "no"), a stored call-back, or a ticket and a paused bot.
-
-    The desk's database work runs in a thread: a locked console database must not hold up the
-    action server's other conversations. A request the database cannot take now is kept by the
-    desk (bot/handoff/spool.py); the bot is then not paused, as there is no ticket yet.
-    """
+    """After the form: the desk decides (nothing, a call-back, or a ticket); a ticket pauses the
+    bot. The desk's database work runs in a thread: a locked console database must not hold up
+    the action server's other conversations."""
 
     def name(self) -> str:
         return "action_handoff_submit"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        conversation = tracker.sender_id
-        channel = channel_of(tracker.get_latest_input_channel())
+        ticket = tracker.get_slot("handoff_ticket")
         description = tracker.get_slot("handoff_description") or ""
-        if tracker.get_slot("handoff_consent") is not True:
-            no_contact = tracker.get_slot("callback_contact") == NO_CONTACT
-            say(dispatcher, DESK.no_contact() if no_contact else DESK.declined())
-            return _reset()
-        if _mode(tracker) is Mode.callback:
-            contact = parse_contact(tracker.get_slot("callback_contact"))
-            ticket = tracker.get_slot("handoff_ticket")
-            reply = await asyncio.to_thread(
-                DESK.save_callback,
-                conversation,
-                channel,
-                contact,
-                description,
-                int(ticket) if ticket else None,
-            )
-            say(dispatcher, reply)
-            return _reset()
-        opened, reply = await asyncio.to_thread(
-            DESK.open,
-            conversation,
-            channel,
-            description,
+        request = HandoffRequest(
+            conversation_id=tracker.sender_id,
+            channel=channel_of(tracker.get_latest_input_channel()),
+            consented=tracker.get_slot("handoff_consent") is True,
+            mode=_mode(tracker),
+            description=description,
+            contact=tracker.get_slot("callback_contact"),
+            ticket_id=int(ticket) if ticket else None,
             topic=topic_of(tracker.events),
             district=district_of(tracker.events),
         )
-        say(dispatcher, reply)
-        if opened is None:  # kept: written when the database answers again
+        submitted = await asyncio.to_thread(DESK.submit, request)
+        say(dispatcher, submitted.reply)
+        if submitted.ticket is None:  # a "no", a call-back, or kept until the database answers
             return _reset()
         # The description stays: leaving a contact instead of waiting reuses it. The bot listens
         # (records) while paused, so the message that ends the pause is read as a new turn.
         return [
-            *_reset(opened.id),
+            *_reset(submitted.ticket.id),
             SlotSet("handoff_description", description),
             ConversationPaused(),
             ActionExecuted("action_listen"),

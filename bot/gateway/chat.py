@@ -20,7 +20,8 @@ from bot.gateway.limits import Limits
 from bot.gateway.outbox import Kept, Outbox
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.sessions import SessionHub
-from bot.handoff.desk import HandoffDesk, control_intent
+from bot.handoff.desk import HandoffDesk
+from bot.handoff.turn import take_turn
 from bot.messages import Messages
 
 log = logging.getLogger("bot.gateway.chat")
@@ -55,7 +56,7 @@ class ChatService:
         self.rasa = rasa
         self.hub = hub
         self.limits = limits
-        self.desk = desk  # set when the console (and its database) is mounted
+        self.desk = desk  # None: no console database (the handoff is not minded)
         self.messages = Messages.load()
         self.fallback = Fallback.load()
         self.outbox = Outbox()
@@ -163,35 +164,19 @@ class ChatService:
                     log.exception("kept message not delivered", extra={"session": session[:8]})
 
     async def _handoff_aware_send(self, session: str, kept: Kept) -> list[dict[str, Any]] | None:
-        """One message to Rasa, minding a paused (handed-over) conversation.
+        """One message to Rasa under the handoff's turn policy (bot.handoff.turn).
 
-        While a worker has the conversation Rasa stays silent, so: the "back to the assistant"
-        and "leave a contact" buttons resume it first; a waiting resident is told their place in
-        the queue; and a conversation paused without an open ticket (a give-back that did not
-        reach Rasa) is resumed and asked again, so that nobody is left without an answer.
-        None when a worker has the conversation (no answer is due).
+        None when a worker has the conversation (no answer is due); the queue position while
+        the resident waits.
         """
-        message, shown = kept.message, kept.shown
-        control = control_intent(message) if self.desk else None
-        # The desk reads the console database: in a thread, so a busy database holds up only
-        # this conversation, never the event loop that every other chat shares.
-        if control and self.desk and await asyncio.to_thread(self.desk.has_open_ticket, session):
-            await self.rasa.append_events(session, [{"event": "resume"}])
-            message, shown = f"/{control}", shown or message  # typed or clicked: the intent
-        replies = await self.rasa.send(session, message, shown, kept.ref)
-        if replies or self.desk is None:
-            return replies  # the bot answered: nothing handed over (no database lookup)
-        if await asyncio.to_thread(self.desk.has_open_ticket, session):
-            waiting = await asyncio.to_thread(self.desk.waiting_reply, session)
-            if waiting is None:
-                return None  # a worker has it: they read the message in the console
-            rendered = self.messages.render(waiting)
-            return [{"text": rendered.text, "buttons": rendered.buttons}]
-        if await self.rasa.paused(session):
-            log.warning("paused without a ticket: resumed", extra={"session": session[:8]})
-            await self.rasa.append_events(session, [{"event": "resume"}])
-            return await self.rasa.send(session, message, shown, kept.ref)
-        return replies
+        rasa = _RasaTurn(self.rasa, session, kept)
+        turn = await take_turn(self.desk, session, kept.message, rasa)
+        if not turn.handed_over:
+            return rasa.replies
+        if turn.waiting is None:
+            return None  # a worker has it: they read the message in the console
+        rendered = self.messages.render(turn.waiting)
+        return [{"text": rendered.text, "buttons": rendered.buttons}]
 
     async def handle(self, session: str, ip: str, text: str, payload: str | None = None) -> Outcome:
         """Refuse, or record the message and the assistant's replies (or the fallback)."""
@@ -222,3 +207,25 @@ class ChatService:
                 },
             )
         return Outcome(None, new)
+
+
+class _RasaTurn:
+    """The web chat's side of the turn policy: Rasa's REST channel and its tracker API."""
+
+    def __init__(self, rasa: RasaClient, session: str, kept: Kept) -> None:
+        self.rasa = rasa
+        self.session = session
+        self.kept = kept
+        self.replies: list[dict[str, Any]] = []
+
+    async def send(self, message: str) -> bool:
+        kept = self.kept
+        shown = kept.shown if message == kept.message else kept.shown or kept.message
+        self.replies = await self.rasa.send(self.session, message, shown, kept.ref)
+        return bool(self.replies)
+
+    async def resume(self) -> None:
+        await self.rasa.append_events(self.session, [{"event": "resume"}])
+
+    async def paused(self) -> bool:
+        return await self.rasa.paused(self.session)

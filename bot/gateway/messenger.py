@@ -19,7 +19,6 @@ Differences from Rasa's own `facebook` channel:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
@@ -40,12 +39,8 @@ from bot.gateway.fallback import Fallback
 from bot.gateway.hygiene import UNREADABLE_TEXT, neutralised, unreadable
 from bot.gateway.messenger_dedup import Deliveries, max_age_seconds, seen_ids_for
 from bot.gateway.messenger_format import messenger_messages
-from bot.handoff.desk import (
-    CANCEL_INTENT,
-    LEAVE_CONTACT_INTENT,
-    HandoffDesk,
-    control_intent,
-)
+from bot.handoff.desk import CANCEL_INTENT, LEAVE_CONTACT_INTENT, HandoffDesk
+from bot.handoff.turn import take_turn
 from bot.messages import Messages
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v2.12"  # fbmessenger's own default
@@ -84,16 +79,16 @@ class FormattedMessengerBot(MessengerBot):
             self.messenger_client.send(message, recipient_id, "RESPONSE")
             self.sent += 1
 
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **_kwargs: Any) -> None:
         self._send_all(recipient_id, text, [])
 
     async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **_kwargs: Any
     ) -> None:
         self._send_all(recipient_id, text, buttons)
 
     async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **_kwargs: Any
     ) -> None:
         self._send_all(recipient_id, text, quick_replies)
 
@@ -218,38 +213,15 @@ class _Messenger(Messenger):
         out_channel = FormattedMessengerBot(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
-        control = control_intent(text)
-        # The desk's database may be locked: off Rasa's event loop, which serves everyone.
-        if control and await asyncio.to_thread(self.desk.has_open_ticket, sender_id):
-            await resume_if_paused(self.agent, sender_id)
-        else:
-            control = None  # no handoff to leave: the words go to the assistant as they are
-
-        def user_message() -> UserMessage:
-            return UserMessage(
-                f"/{control}" if control else text,  # typed or tapped: the button's intent
-                out_channel,
-                sender_id,
-                input_channel="facebook",
-                metadata=metadata,
-            )
-
+        rasa = _AgentTurn(self, out_channel, sender_id, metadata)
         try:
-            await self.on_new_message(user_message())
-            if out_channel.sent:
-                return  # the bot answered: nothing handed over (no extra lookups)
-            if await asyncio.to_thread(self.desk.has_open_ticket, sender_id):
-                waiting = await asyncio.to_thread(self.desk.waiting_reply, sender_id)
-                if waiting:
-                    rendered = self.messages.render(waiting)
-                    await out_channel.send_text_with_buttons(
-                        sender_id, rendered.text, rendered.buttons
-                    )
-                return  # a worker has it, or the resident was told their place in the queue
-            if await resume_if_paused(self.agent, sender_id):
-                await self.on_new_message(user_message())  # paused without a ticket: ask again
-            if not out_channel.sent:  # a custom action failed: the action server is down
-                log.warning("no answer: fallback sent")
+            # The desk's database may be locked: the policy reads it off Rasa's event loop.
+            turn = await take_turn(self.desk, sender_id, text, rasa)
+            if turn.waiting:
+                rendered = self.messages.render(turn.waiting)
+                await out_channel.send_text_with_buttons(sender_id, rendered.text, rendered.buttons)
+            if not turn.handed_over and not out_channel.sent:
+                log.warning("no answer: fallback sent")  # a custom action failed: actions down
                 await self._fallback(out_channel, sender_id, said or text)
         except Exception:
             log.exception("message not handled: fallback sent")
@@ -265,6 +237,41 @@ class _Messenger(Messenger):
             await out_channel.send_text_message(sender_id, reply["text"])
 
 
+class _AgentTurn:
+    """Messenger's side of the turn policy: Rasa's agent in this process, and what was sent."""
+
+    def __init__(
+        self,
+        messenger: _Messenger,
+        out_channel: FormattedMessengerBot,
+        sender_id: str,
+        metadata: dict[str, Any] | None,
+    ) -> None:
+        self.messenger = messenger
+        self.out_channel = out_channel
+        self.sender_id = sender_id
+        self.metadata = metadata
+
+    async def send(self, message: str) -> bool:
+        await self.messenger.on_new_message(
+            UserMessage(
+                message,
+                self.out_channel,
+                self.sender_id,
+                input_channel="facebook",
+                metadata=self.metadata,
+            )
+        )
+        return bool(self.out_channel.sent)
+
+    async def resume(self) -> None:
+        await resume_if_paused(self.messenger.agent, self.sender_id)
+
+    async def paused(self) -> bool:
+        tracker = await self.messenger.agent.processor.get_tracker(self.sender_id)
+        return tracker.is_paused()
+
+
 class MessengerInput(FacebookInput):
     """The `facebook` channel (webhook /webhooks/facebook/webhook) with the changes above."""
 
@@ -276,7 +283,7 @@ class MessengerInput(FacebookInput):
         webhook = Blueprint("mops_fb_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
+        async def health(_request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["GET"])

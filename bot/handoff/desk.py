@@ -7,8 +7,8 @@ answer a paused conversation themselves: the queue position while the resident w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 from bot.branches import BranchCatalogue
 from bot.clarify import intent_key
 from bot.handoff.callbacks import CallbackService
-from bot.handoff.contact import Contact
+from bot.handoff.contact import Contact, parse_contact
 from bot.handoff.hours import OfficeHours
 from bot.handoff.spool import UNAVAILABLE, HandoffSpool, spool_path
 from bot.handoff.tickets import TicketService, TicketView
@@ -135,6 +135,30 @@ def description_problem(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class HandoffRequest:
+    """What the handoff form gathered, as the tracker's slots hold it."""
+
+    conversation_id: str
+    channel: str
+    consented: bool
+    mode: Mode | None
+    description: str
+    contact: str | None = None  # the call-back contact, or NO_CONTACT
+    ticket_id: int | None = None  # the ticket a resident left to leave a contact instead
+    topic: str | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The answer to the resident, and the ticket when one was opened (the bot then pauses
+    while a worker has the conversation)."""
+
+    reply: Reply
+    ticket: TicketView | None = None
+
+
 class HandoffDesk:
     """Tickets, call-backs and office hours behind one door, for actions and channels."""
 
@@ -162,7 +186,35 @@ class HandoffDesk:
         """The console's database (CONSOLE_DATABASE_URL); requests it cannot take wait in
         HANDOFF_SPOOL (var/handoff-spool/). Nothing is migrated here: that is a step of its own
         (`python -m bot.storage upgrade`, run by scripts/run.sh before anything starts)."""
-        return cls(Database(database_url(os.environ)), spool=spool_path())
+        return cls(Database(database_url()), spool=spool_path())
+
+    def submit(self, request: HandoffRequest) -> Submitted:
+        """After the form: nothing (a "no"), a stored call-back, or a waiting ticket.
+
+        A request the database cannot take now is kept (bot/handoff/spool.py): no ticket yet.
+        """
+        if not request.consented:
+            no_contact = request.contact == NO_CONTACT
+            return Submitted(self.no_contact() if no_contact else self.declined())
+        if request.mode is Mode.callback:
+            contact = parse_contact(request.contact or "")
+            return Submitted(
+                self.save_callback(
+                    request.conversation_id,
+                    request.channel,
+                    contact,
+                    request.description,
+                    request.ticket_id,
+                )
+            )
+        ticket, reply = self.open(
+            request.conversation_id,
+            request.channel,
+            request.description,
+            topic=request.topic,
+            district=request.district,
+        )
+        return Submitted(reply, ticket)
 
     # --- before the ticket ---------------------------------------------------------------------
 

@@ -118,8 +118,8 @@ async def reply(
         return await ticket_page(request, ticket_id, services, str(error), text)
     limit = settings.max_reply_chars
     if not text or len(text) > limit:
-        problem = f"Wiadomość musi mieć od 1 do {limit} znaków."
-        return await ticket_page(request, ticket_id, services, problem, text)
+        too_long = f"Wiadomość musi mieć od 1 do {limit} znaków."
+        return await ticket_page(request, ticket_id, services, too_long, text)
     problem = await delivery.send(view, text, me.first_name)
     if problem:
         return await ticket_page(request, ticket_id, services, problem, text)
