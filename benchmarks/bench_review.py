@@ -18,8 +18,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.review.analytics import compute
-from bot.review.conversations import ConversationIndex, Filters, ReviewSettings
+from bot.review.conversations import ConversationIndex
+from bot.review.filters import Filters
 from bot.review.routes.charts import charts
+from bot.review.settings import ReviewSettings
 from bot.review.tracker import EVENTS, METADATA, tracker_engine
 from bot.storage import Database, upgrade
 from tests.review.conftest import Turn, event_rows

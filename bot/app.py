@@ -32,7 +32,8 @@ from bot.gateway.rasa_client import RasaClient
 from bot.gateway.routes import STATIC, gateway_router, refuse_bad_requests
 from bot.gateway.sessions import SessionHub
 from bot.handoff.desk import HandoffDesk
-from bot.review.conversations import ConversationIndex, ReviewSettings
+from bot.review.conversations import ConversationIndex
+from bot.review.settings import ReviewSettings
 from bot.review.flags import Flags
 from bot.review.routes import review_router
 from bot.review.schedule import retention_time, run_daily

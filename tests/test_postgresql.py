@@ -34,8 +34,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.handoff import HandoffError, TicketService
 from bot.review.analytics import compute
-from bot.review.conversations import ConversationIndex, Filters, ReviewSettings
+from bot.review.conversations import ConversationIndex
+from bot.review.filters import Filters
 from bot.review.retention import apply_retention
+from bot.review.settings import ReviewSettings
 from bot.review.tracker import METADATA, to_datetime, tracker_engine
 from bot.storage import Database, upgrade
 from bot.storage.migrate import alembic_config

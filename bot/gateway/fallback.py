@@ -23,8 +23,9 @@ import yaml
 from bot.branches import BranchCatalogue
 from bot.messages import Messages, Reply
 from bot.nlp.crisis import CrisisLexicon
+from bot.paths import domain_file
 
-DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
+DOMAIN_FILE = domain_file()
 _WORD = re.compile(r"\w+")
 # What the NLU tokeniser would see of a message; longer ones are cut (the lexicon needs words).
 _MAX_WORDS = 400

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.paths import PROJECT_ROOT
+
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 
 WEB_PREFIX = "web:"  # Rasa's sender ids of the web chat; Messenger's are page-scoped numbers
 KEY_ENV = "GATEWAY_SESSION_KEY"
-KEY_FILE = Path(__file__).resolve().parents[2] / "var" / "gateway-session.key"
+KEY_FILE = PROJECT_ROOT / "var" / "gateway-session.key"
 _SHAPE = re.compile(r"^web:([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$")
 
 

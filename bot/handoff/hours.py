@@ -20,7 +20,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 import yaml
 
-HOURS_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "handoff_hours.yml"
+from bot.clock import LOCAL_ZONE_NAME
+from bot.paths import data_file
+
+HOURS_FILE = data_file("handoff_hours.yml")
 ENV_VAR = "HANDOFF_HOURS_FILE"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -135,41 +138,17 @@ class OfficeHours:
         if unknown:
             raise fail(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}")
 
-        tz_name = data.get("timezone") or "Europe/Warsaw"
+        tz_name = data.get("timezone") or LOCAL_ZONE_NAME
         try:
             tz = ZoneInfo(str(tz_name))
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise fail(f"unknown timezone {tz_name!r}") from exc
 
-        hours = data.get("hours")
-        if hours is None:
-            hours = {}
-        if not isinstance(hours, Mapping):
-            raise fail("'hours' must map weekdays (monday..sunday) to lists of intervals")
-        bad_days = sorted(str(day) for day in hours if str(day).lower() not in WEEKDAYS)
-        if bad_days:
-            raise fail(f"unknown weekday(s) {', '.join(bad_days)}; use monday..sunday")
-        by_day = {str(day).lower(): value for day, value in hours.items()}
-        week = tuple(_parse_day(day, by_day.get(day), fail) for day in WEEKDAYS)
-
+        week = _parse_week(data.get("hours"), fail)
         closed = data.get("closed_on_public_holidays", True)
         if not isinstance(closed, bool):
             raise fail("'closed_on_public_holidays' must be true or false")
-
-        extra = data.get("extra_closed_days") or []
-        if not isinstance(extra, Sequence) or isinstance(extra, str):
-            raise fail("'extra_closed_days' must be a list of dates (YYYY-MM-DD)")
-        days: set[date] = set()
-        for item in extra:
-            if isinstance(item, datetime):
-                raise fail(f"extra closed day {item!r} must be a date (YYYY-MM-DD), not a time")
-            if isinstance(item, date):
-                days.add(item)
-                continue
-            try:
-                days.add(date.fromisoformat(str(item).strip()))
-            except ValueError as exc:
-                raise fail(f"extra closed day {item!r} is not a date (YYYY-MM-DD)") from exc
+        days = _parse_closed_days(data.get("extra_closed_days") or [], fail)
 
         return cls(
             tz=tz, week=week, closed_on_public_holidays=closed, extra_closed_days=frozenset(days)
@@ -313,3 +292,34 @@ def _intervals_text(intervals: Sequence[Interval]) -> str:
     if len(texts) == 1:
         return texts[0]
     return f"{', '.join(texts[:-1])} i {texts[-1]}"
+
+
+def _parse_week(hours: Any, fail: _Fail) -> tuple[tuple[Interval, ...], ...]:
+    """The `hours` mapping: every weekday's intervals, Monday first (none for an absent day)."""
+    if hours is None:
+        hours = {}
+    if not isinstance(hours, Mapping):
+        raise fail("'hours' must map weekdays (monday..sunday) to lists of intervals")
+    bad_days = sorted(str(day) for day in hours if str(day).lower() not in WEEKDAYS)
+    if bad_days:
+        raise fail(f"unknown weekday(s) {', '.join(bad_days)}; use monday..sunday")
+    by_day = {str(day).lower(): value for day, value in hours.items()}
+    return tuple(_parse_day(day, by_day.get(day), fail) for day in WEEKDAYS)
+
+
+def _parse_closed_days(extra: Any, fail: _Fail) -> set[date]:
+    """`extra_closed_days`: dates (YYYY-MM-DD) on which nobody staffs the chat."""
+    if not isinstance(extra, Sequence) or isinstance(extra, str):
+        raise fail("'extra_closed_days' must be a list of dates (YYYY-MM-DD)")
+    days: set[date] = set()
+    for item in extra:
+        if isinstance(item, datetime):
+            raise fail(f"extra closed day {item!r} must be a date (YYYY-MM-DD), not a time")
+        if isinstance(item, date):
+            days.add(item)
+            continue
+        try:
+            days.add(date.fromisoformat(str(item).strip()))
+        except ValueError as exc:
+            raise fail(f"extra closed day {item!r} is not a date (YYYY-MM-DD)") from exc
+    return days

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.review.conversations import ReviewSettings
 from bot.review.retention import apply_retention
+from bot.review.settings import ReviewSettings
 from bot.review.tracker import tracker_engine
 from bot.storage import Database, database_url, upgrade
 

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Numeric, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.review.conversations import WARSAW, Filters, _utc_midnight
+from bot.clock import LOCAL_ZONE
+from bot.review.filters import Filters, utc_midnight
 from bot.storage.db import Database
 from bot.storage.models import ReviewConversation, Ticket
 
@@ -101,7 +102,7 @@ def _seconds(later: Any, earlier: Any, dialect: str) -> Any:
 
 def _kraków_day(hour: str) -> date:
     moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=timezone.utc)
-    return moment.astimezone(WARSAW).date()
+    return moment.astimezone(LOCAL_ZONE).date()
 
 
 def compute(
@@ -116,9 +117,9 @@ def compute(
     dialect = db.engine.dialect.name
     in_range: list[Any] = []
     if date_from:
-        in_range.append(rc.last_at >= _utc_midnight(date_from))
+        in_range.append(rc.last_at >= utc_midnight(date_from))
     if date_to:
-        in_range.append(rc.last_at < _utc_midnight(date_to + timedelta(days=1)))
+        in_range.append(rc.last_at < utc_midnight(date_to + timedelta(days=1)))
     trouble = or_(rc.fallback.is_(True), rc.min_confidence < low_confidence)
     handed = exists().where(Ticket.conversation_id == rc.conversation_id)
     hour = _hour(rc.last_at, dialect)
@@ -187,9 +188,9 @@ def _waiting(
     """Waiting times of the tickets opened in the range (until a person claimed them)."""
     in_range: list[Any] = []
     if date_from:
-        in_range.append(Ticket.created_at >= _utc_midnight(date_from))
+        in_range.append(Ticket.created_at >= utc_midnight(date_from))
     if date_to:
-        in_range.append(Ticket.created_at < _utc_midnight(date_to + timedelta(days=1)))
+        in_range.append(Ticket.created_at < utc_midnight(date_to + timedelta(days=1)))
     claimed = Ticket.claimed_at.isnot(None)
     seconds = _seconds(Ticket.claimed_at, Ticket.created_at, dialect)
     columns = []

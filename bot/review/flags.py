@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.masking import mask
-from bot.review.conversations import CHUNK, target_of
+from bot.review.annotations import target_of
 from bot.review.tracker import EVENTS
 from bot.storage import audit
-from bot.storage.db import Database
+from bot.storage.db import CHUNK, Database
 from bot.storage.models import ReviewFlag, utcnow
 
 ENTITY_SYNTAX = re.compile(r"\](?=[\[({])")

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
 from bot.handoff.tickets import ACTIVE
-from bot.review.conversations import target_of
+from bot.review.annotations import target_of
 from bot.review.tracker import EVENTS, has_events, to_timestamp
 from bot.storage import audit
 from bot.storage.db import Database

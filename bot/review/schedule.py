@@ -12,14 +12,13 @@ import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.review.conversations import ReviewSettings
+from bot.clock import LOCAL_ZONE
 from bot.review.retention import RetentionResult, apply_retention
+from bot.review.settings import ReviewSettings
 from bot.review.tracker import tracker_engine
 from bot.storage.db import Database
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 DEFAULT_AT = time(3, 15)  # at night, when nobody chats
 log = logging.getLogger("bot.review.schedule")
 
@@ -41,10 +40,10 @@ def retention_time(env: Mapping[str, str] | None = None) -> time | None:
 
 def next_run(now: datetime, at: time) -> datetime:
     """The next moment (Kraków time) at `at`, strictly after `now`."""
-    local = now.astimezone(WARSAW)
-    candidate = datetime.combine(local.date(), at, tzinfo=WARSAW)
+    local = now.astimezone(LOCAL_ZONE)
+    candidate = datetime.combine(local.date(), at, tzinfo=LOCAL_ZONE)
     if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=WARSAW)
+        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=LOCAL_ZONE)
     return candidate
 
 
@@ -61,7 +60,7 @@ async def run_daily(
     db: Database,
     settings: ReviewSettings,
     at: time,
-    now: Callable[[], datetime] = lambda: datetime.now(WARSAW),
+    now: Callable[[], datetime] = lambda: datetime.now(LOCAL_ZONE),
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> None:
     """Run retention every day at `at` until cancelled; a failed run is logged and retried

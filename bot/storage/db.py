@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 DEFAULT_URL = "sqlite:///var/console.db"
+CHUNK = 500  # ids per IN (...): within every database's limit on bound parameters
 
 
 def database_url(env: dict[str, str] | None = None) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.review.conversations import ConversationIndex, ReviewSettings
+from bot.review.conversations import ConversationIndex
+from bot.review.settings import ReviewSettings
 from bot.review.tracker import EVENTS, METADATA, tracker_engine
 from bot.storage import Database
 from bot.storage.models import Ticket, TicketStatus

@@ -12,7 +12,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from bot.review.analytics import Analytics, compute
-from bot.review.conversations import ConversationIndex, Filters
+from bot.review.conversations import ConversationIndex
+from bot.review.filters import Filters
 from bot.review.routes.charts import INTENT_TITLES, charts, intent_title
 from tests.conftest import ROOT
 from tests.review.conftest import Turn, add_conversation, add_tickets
@@ -145,7 +146,8 @@ def test_page_needs_login(app) -> None:  # noqa: F811
     assert response.status_code == 303 and response.headers["location"] == "/console/login"
 
 
-def test_page_shows_svg_charts_with_numbers_and_is_audited(app, browser) -> None:  # noqa: F811
+@pytest.mark.usefixtures("app")
+def test_page_shows_svg_charts_with_numbers_and_is_audited(browser) -> None:  # noqa: F811
     client, _ = browser("ania")
     assert "/console/review/analytics?" in client.get("/console/review").text
     response = client.get("/console/review/analytics", params={"from": "2026-11-21", "to": ""})
@@ -166,7 +168,8 @@ def test_page_shows_svg_charts_with_numbers_and_is_audited(app, browser) -> None
     assert audit_actions(app).count("review.analytics_viewed") == 1
 
 
-def test_empty_range_renders(app, browser) -> None:  # noqa: F811
+@pytest.mark.usefixtures("app")
+def test_empty_range_renders(browser) -> None:  # noqa: F811
     client, _ = browser("ania")
     page = client.get(
         "/console/review/analytics", params={"from": "2020-01-01", "to": "2020-01-01"}

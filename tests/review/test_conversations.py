@@ -10,13 +10,9 @@ import pytest
 
 from bot.handoff import TicketService
 from bot.review import conversations
-from bot.review.conversations import (
-    ConversationIndex,
-    Filters,
-    ReviewError,
-    clean_note,
-    normalise_tag,
-)
+from bot.review.annotations import ReviewError, clean_note, normalise_tag
+from bot.review.conversations import ConversationIndex
+from bot.review.filters import Filters
 from bot.review.tracker import EVENTS
 from bot.storage.identity import Actor
 from bot.storage.models import Role, Staff
@@ -150,7 +146,7 @@ def test_transcript_shows_handoff_events(index: ConversationIndex) -> None:
 
 
 def test_empty_or_missing_tracker_store(db, tmp_path) -> None:
-    from bot.review.conversations import ReviewSettings
+    from bot.review.settings import ReviewSettings
 
     missing = ConversationIndex(db, ReviewSettings(f"sqlite:///{tmp_path / 'none.db'}"))
     assert missing.sync() == 0 and missing.list(Filters()).rows == []

@@ -10,7 +10,8 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from bot.handoff import CallbackService, TicketService
-from bot.review.conversations import ConversationIndex, Filters
+from bot.review.conversations import ConversationIndex
+from bot.review.filters import Filters
 from bot.review.retention import apply_retention, delete_one
 from bot.review.tracker import EVENTS
 from bot.storage.models import AuditEntry, CallbackRequest, ContactKind, Ticket, TicketStatus

@@ -7,8 +7,10 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from bot.review.conversations import ConversationIndex, ReviewSettings
-from bot.review.schedule import WARSAW, next_run, retention_time, run_daily
+from bot.clock import LOCAL_ZONE as WARSAW
+from bot.review.conversations import ConversationIndex
+from bot.review.schedule import next_run, retention_time, run_daily
+from bot.review.settings import ReviewSettings
 from tests.review.conftest import NOW, Turn, add_conversation
 from tests.review.test_retention import senders
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from bot.address.districts import DISTRICTS
 from bot.review.analytics import TOP_INTENTS, Analytics
-from bot.review.conversations import CHANNELS, Filters
+from bot.review.filters import CHANNELS, Filters
 from bot.staffweb.formatting import topic_title
 
 LIST_URL = "/console/review"

@@ -6,13 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from bot.review.conversations import (
-    NOTE_CHARS,
-    TAG_CHARS,
-    ConversationIndex,
-    ReviewError,
-    target_of,
-)
+from bot.review.annotations import NOTE_CHARS, TAG_CHARS, ReviewError, target_of
+from bot.review.conversations import ConversationIndex
 from bot.review.retention import delete_one
 from bot.review.routes.common import DONE, GONE, PAGES, FlagsDep, Index, Intents, known, page_of
 from bot.staffweb import PREFIX, Denied, Me, redirect, require

@@ -9,7 +9,8 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.review.conversations import ConversationRow, Filters
+from bot.review.conversations import ConversationRow
+from bot.review.filters import Filters
 from bot.review.routes.common import FlagsDep, Index
 from bot.staffweb import PREFIX, Denied, Me
 from bot.storage import audit

@@ -7,7 +7,8 @@ from fastapi.responses import Response
 
 from bot.address.districts import DISTRICTS
 from bot.review import analytics
-from bot.review.conversations import CHANNELS, TAG_CHARS, Filters
+from bot.review.annotations import TAG_CHARS
+from bot.review.filters import CHANNELS, Filters
 from bot.review.routes.charts import charts
 from bot.review.routes.common import DONE, PAGES, Index, Intents
 from bot.staffweb import PREFIX, Me
