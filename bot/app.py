@@ -4,7 +4,8 @@ Dependencies point one way (tests/test_import_rules.py): the channels and the st
 services, which use the storage. Here the web chat's gateway, the console and the review are
 put together: the gateway's chat gets the handoff desk, the console gets the gateway's delivery
 (as the `Delivery` interface it declares), and the review gets its conversation index.
-`python -m bot.gateway` serves the result.
+`python -m bot.gateway` serves the result. The console database is not migrated here: that is
+a step of its own (`make console-migrate`, and scripts/run.sh before anything starts).
 """
 
 from __future__ import annotations
@@ -33,15 +34,14 @@ from bot.gateway.routes import STATIC, gateway_router, refuse_bad_requests
 from bot.gateway.sessions import SessionHub
 from bot.handoff.desk import HandoffDesk
 from bot.review.conversations import ConversationIndex
-from bot.review.settings import ReviewSettings
 from bot.review.flags import Flags
 from bot.review.routes import review_router
 from bot.review.schedule import retention_time, run_daily
+from bot.review.settings import ReviewSettings
 from bot.staffweb.sessions import CookieSigner, StaffSessions
-from bot.storage import Database, upgrade
+from bot.storage import Database
 
 MAX_BODY_BYTES = 64 * 1024
-_migrated: set[str] = set()  # one migration per database per process, however many apps
 
 
 def create_app(
@@ -51,9 +51,6 @@ def create_app(
     (`/console`, CONSOLE_* settings, its own database) with the review (`/console/review`)."""
     settings = settings or Settings.from_env()
     console_settings = console_settings or ConsoleSettings.from_env()
-    if console_settings.database_url not in _migrated:
-        upgrade(console_settings.database_url)
-        _migrated.add(console_settings.database_url)
     db = Database(console_settings.database_url)
     rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     hub = SessionHub(settings.history_limit, settings.max_sessions)

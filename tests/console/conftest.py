@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage import Database
+from bot.storage import Database, upgrade
 from bot.storage.identity import Actor
 from bot.storage.models import Role, Staff
 
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'console.db'}"
+
+
+def migrated_url(folder: Path) -> str:
+    """A fresh console database, migrated as `make run` does before the gateway starts."""
+    url = sqlite_url(folder)
+    upgrade(url)
+    return url
 
 
 def add_staff(db: Database, login: str, role: Role = Role.worker, name: str = "Anna") -> Actor:

@@ -24,7 +24,7 @@ from bot.gateway.sessions import new_session_id
 from bot.storage.models import Role
 from tests.browser import TIMEOUT_MS, browser_fixture, expect_text, served
 from tests.conftest import ARTIFACTS
-from tests.console.conftest import sqlite_url
+from tests.console.conftest import migrated_url
 from tests.gateway.conftest import closed_port_url
 
 pytestmark = pytest.mark.slow
@@ -54,7 +54,7 @@ class ServedConsole:
 
 @pytest.fixture
 def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ServedConsole]:
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     app = create_app(Settings(rasa_url=closed_port_url()))
     state = app.state.console

@@ -20,7 +20,7 @@ from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.storage.models import Role
 from tests.browser import served
-from tests.console.conftest import sqlite_url
+from tests.console.conftest import migrated_url
 from tests.console.test_web import PASSWORD, csrf_of
 from tests.fake_rasa import ANSWER, FakeRasa, fake_rasa  # noqa: F401 (fixture)
 
@@ -40,7 +40,7 @@ def gateway(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Served]:
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     app = create_app(Settings(rasa_url=fake_rasa.url))
     app.state.console.accounts.create("ania", "Ania", Role.worker, PASSWORD, actor=None)

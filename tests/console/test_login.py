@@ -19,7 +19,7 @@ from bot.console.config import ConsoleSettings
 from bot.gateway.config import Settings
 from bot.staffweb.sessions import COOKIE
 from bot.storage.models import AuditEntry, Role
-from tests.console.conftest import sqlite_url
+from tests.console.conftest import migrated_url
 from tests.console.test_web import PASSWORD, csrf_of
 from tests.gateway.conftest import closed_port_url
 
@@ -30,7 +30,7 @@ NEW_PASSWORD = "zielona-herbata-o-siodmej"
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     monkeypatch.delenv("MOPS_ENV", raising=False)
     monkeypatch.delenv("CONSOLE_COOKIE_SECURE", raising=False)

@@ -30,7 +30,7 @@ TRACKER_LOCK_SECONDS = 9.0
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:  # noqa: ARG001 (the fake Graph API runs first)
     with OutageStack.running(tmp_path_factory.mktemp("db-drills"), MODEL) as running:
         yield running
 

@@ -20,7 +20,7 @@ from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.gateway.sessions import SessionIds
 from bot.storage.models import Role
-from tests.console.conftest import sqlite_url
+from tests.console.conftest import migrated_url
 from tests.console.test_web import PASSWORD, csrf_of
 from tests.fake_rasa import ANSWER, PHONE, PSID, FakeRasa, fake_rasa
 from tests.gateway.conftest import new_session
@@ -32,7 +32,7 @@ rasa = fake_rasa  # the fixture, under the name the tests use
 def gateway(
     rasa: FakeRasa, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     app = create_app(Settings(rasa_url=rasa.url))
     app.state.console.accounts.create("ania", "Ania", Role.worker, PASSWORD, actor=None)
@@ -137,7 +137,7 @@ def test_the_widget_with_a_stored_id_the_gateway_refuses_starts_a_new_conversati
     require()
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     app = create_app(Settings(rasa_url=rasa.url))
     with served(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)

@@ -131,7 +131,7 @@ class _Redis:
     def __init__(self) -> None:
         self.keys: dict[str, int] = {}
 
-    def set(self, name: str, value: bytes, nx: bool = False, ex: int | None = None) -> bool | None:
+    def set(self, name: str, _value: bytes, nx: bool = False, ex: int | None = None) -> bool | None:
         assert nx and ex
         if name in self.keys:
             return None  # redis-py returns None when NX refused

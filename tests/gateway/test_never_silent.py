@@ -100,7 +100,7 @@ def test_rasa_down_an_ordinary_question_gets_the_apology_only(make_client) -> No
 
 
 @pytest.fixture(scope="module")
-def outage(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:
+def outage(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[OutageStack]:  # noqa: ARG001 (the fake Graph API runs first)
     with OutageStack.running(tmp_path_factory.mktemp("outage"), MODEL) as stack:
         yield stack
 

@@ -31,7 +31,7 @@ from tests.browser import (
     served,
 )
 from tests.conftest import ARTIFACTS
-from tests.console.conftest import sqlite_url
+from tests.console.conftest import migrated_url
 from tests.gateway.conftest import closed_port_url
 from tests.review.conftest import NOW, Turn, add_conversation, add_tickets
 from tests.review.test_masking import GOOD_PESEL
@@ -82,7 +82,7 @@ def fill(tracker) -> None:
 
 @pytest.fixture
 def review(tmp_path: Path, tracker, tracker_url: str, monkeypatch) -> Iterator[Review]:
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     monkeypatch.setenv("REVIEW_TRACKER_URL", tracker_url)
     fill(tracker)

@@ -87,7 +87,8 @@ def warnings_of(output: str) -> list[str]:
     return [w for w in found if not KNOWN_QUIRK.search(w)]
 
 
-def test_flagged_messages_export_validates_with_rasa(app, browser, tracker, tmp_path) -> None:  # noqa: F811
+@pytest.mark.usefixtures("app")
+def test_flagged_messages_export_validates_with_rasa(browser, tracker, tmp_path) -> None:  # noqa: F811
     add_conversation(
         tracker,
         "piotr",
@@ -143,7 +144,8 @@ def test_flagged_messages_export_validates_with_rasa(app, browser, tracker, tmp_
     assert "no_such_intent" in failed.stdout + failed.stderr
 
 
-def test_brackets_in_a_message_stay_text(app, browser, tracker, tmp_path) -> None:  # noqa: F811
+@pytest.mark.usefixtures("app")
+def test_brackets_in_a_message_stay_text(browser, tracker, tmp_path) -> None:  # noqa: F811
     """A resident's own markup-like text (a link, a phone number in brackets) must reach the
     training data as the resident wrote it (masked), not as Rasa entity annotations."""
     texts = ["mój numer 601 234 567(komórka)", "wszystko jest [tu](http://example.pl)"]

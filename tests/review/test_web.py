@@ -20,6 +20,7 @@ from bot.app import create_app
 from bot.gateway.config import Settings
 from bot.staffweb.formatting import clock
 from bot.storage.models import AuditEntry, ReviewNote, Role, Staff
+from tests.console.conftest import migrated_url
 from tests.console.test_web import PASSWORD, csrf_of
 from tests.gateway.conftest import closed_port_url
 from tests.review.conftest import NOW, Turn, add_conversation
@@ -30,7 +31,7 @@ PESEL_TEXT = f"mój pesel {GOOD_PESEL}, mail jan@wp.pl"
 
 @pytest.fixture
 def app(tmp_path: Path, tracker, tracker_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CONSOLE_DATABASE_URL", f"sqlite:///{tmp_path / 'console.db'}")
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", migrated_url(tmp_path))
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret")
     monkeypatch.setenv("REVIEW_TRACKER_URL", tracker_url)
     add_conversation(tracker, "anna", NOW - timedelta(hours=1), [Turn(PESEL_TEXT, "inform", 0.4)])
@@ -72,7 +73,8 @@ def test_review_needs_login(app) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/console/login"
 
 
-def test_list_is_masked_filtered_and_paged(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_list_is_masked_filtered_and_paged(browser) -> None:
     client, _ = browser("ania")
     page = client.get("/console/review").text
     assert "Przegląd rozmów" in page and "mój pesel [PESEL], mail [e-mail]" in page
@@ -87,7 +89,8 @@ def test_list_is_masked_filtered_and_paged(app, browser) -> None:
     assert "/console/review/c/anna" in found and "/console/review/c/c00" not in found
 
 
-def test_transcript_is_masked_and_only_a_supervisor_unmasks(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_transcript_is_masked_and_only_a_supervisor_unmasks(browser) -> None:
     worker, token = browser("ania")
     page = worker.get("/console/review/c/anna").text
     assert "mój pesel [PESEL], mail [e-mail]" in page and "pewność 0.40" in page
@@ -105,7 +108,8 @@ def test_transcript_is_masked_and_only_a_supervisor_unmasks(app, browser) -> Non
     assert actions.count("review.viewed") == 1 and actions.count("review.unmasked") == 1
 
 
-def test_exports_are_masked_and_audited(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_exports_are_masked_and_audited(browser) -> None:
     client, _ = browser("ania")
     csv_text = client.get("/console/review/export.csv", params={"trouble": "1"}).text
     lines = csv_text.strip().splitlines()
@@ -116,7 +120,8 @@ def test_exports_are_masked_and_audited(app, browser) -> None:
     assert audit_actions(app).count("review.exported") == 2
 
 
-def test_reviewed_flag_and_nlu_export(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_reviewed_flag_and_nlu_export(browser) -> None:
     client, token = browser("ania")
     done = client.post("/console/review/c/anna/reviewed", data={"csrf_token": token})
     assert "Rozmowa została oznaczona jako przejrzana." in done.text
@@ -133,7 +138,8 @@ def test_reviewed_flag_and_nlu_export(app, browser) -> None:
     assert nlu["nlu"] == [{"intent": "greet", "examples": "- mój pesel [PESEL], mail [e-mail]\n"}]
 
 
-def test_supervisor_deletes_a_conversation(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_supervisor_deletes_a_conversation(browser) -> None:
     worker, token = browser("ania")
     assert (
         worker.post("/console/review/c/anna/delete", data={"csrf_token": token}).status_code == 403
@@ -170,7 +176,8 @@ def notes_of(app, conversation_id: str) -> list[ReviewNote]:
         return list(session.scalars(query))
 
 
-def test_tags_filter_the_list_and_are_audited(app, browser, tracker) -> None:
+@pytest.mark.usefixtures("app")
+def test_tags_filter_the_list_and_are_audited(browser, tracker) -> None:
     add_conversation(
         tracker,
         "ewa",
@@ -224,7 +231,8 @@ def test_tags_filter_the_list_and_are_audited(app, browser, tracker) -> None:
     assert not any("pilne" in target for _, target, _ in audit_rows(app))
 
 
-def test_notes_are_masked_until_a_supervisor_unmasks(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_notes_are_masked_until_a_supervisor_unmasks(browser) -> None:
     worker, token = browser("ania")
     added = worker.post("/console/review/c/anna/notes", data={"csrf_token": token, "text": NOTE})
     assert added.status_code == 200 and "Dodano notatkę." in added.text
@@ -250,7 +258,8 @@ def test_notes_are_masked_until_a_supervisor_unmasks(app, browser) -> None:
     assert not any("oddzwonić" in target for _, target, _ in audit_rows(app))
 
 
-def test_only_the_author_or_a_supervisor_deletes_a_note(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_only_the_author_or_a_supervisor_deletes_a_note(browser) -> None:
     app.state.console.accounts.create("ola", "Ola", Role.worker, PASSWORD, actor=None)
     ania, token = browser("ania")
     for text in ("pierwsza notatka", "druga notatka"):
@@ -278,7 +287,8 @@ def test_only_the_author_or_a_supervisor_deletes_a_note(app, browser) -> None:
     ]
 
 
-def test_a_refused_tag_or_note_shows_the_page_again_with_the_input(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_a_refused_tag_or_note_shows_the_page_again_with_the_input(browser) -> None:
     client, token = browser("ania")
     long_tag = "bardzo długa etykieta " * 2  # 44 characters
     bad = client.post("/console/review/c/anna/tags", data={"csrf_token": token, "tag": long_tag})
@@ -299,14 +309,16 @@ def test_a_refused_tag_or_note_shows_the_page_again_with_the_input(app, browser)
     assert not any(a.startswith(("review.tag", "review.note")) for a in audit_actions(app))
 
 
-def test_tags_and_notes_need_the_forms_csrf_token(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_tags_and_notes_need_the_forms_csrf_token(browser) -> None:
     client, _ = browser("ania")
     forged = client.post("/console/review/c/anna/tags", data={"tag": "pilne"})
     assert forged.status_code == 403 and "Formularz wygasł" in forged.text
     assert "Brak etykiet." in client.get("/console/review/c/anna").text
 
 
-def test_dates_out_of_any_range_are_no_filter_not_an_error(app, browser) -> None:
+@pytest.mark.usefixtures("app")
+def test_dates_out_of_any_range_are_no_filter_not_an_error(browser) -> None:
     client, _ = browser("ania")
     for query in ("to=9999-12-31", "from=0001-01-01", "from=2026-13-40"):
         assert client.get(f"/console/review?{query}").status_code == 200
