@@ -77,9 +77,25 @@ class FollowUps:
         steps = {s for answers in self._table.values() for a in answers.values() for s in a}
         return steps - {BRANCH, UNKNOWN}
 
+    def steps(self, topic: str | None, aspect: str) -> list[str]:
+        """What answers `aspect` for `topic` (empty when the table has no such pair)."""
+        return self._table.get(topic or "", {}).get(aspect) or []
+
+    def topic_key(self, topic: str | None, aspect: str) -> str | None:
+        """The topic button (data/topics.yml key) that answers `aspect` for `topic`, if any."""
+        steps = self.steps(topic, aspect)
+        if not steps or UNKNOWN in steps:
+            return None
+        first = steps[0]
+        if first == BRANCH:
+            return "find_branch"
+        # utter_cogito/who answers the topic cogito/who; utter_join_pora the intent ask_join_pora.
+        name = first.removeprefix("utter_")
+        return name if "/" in name else f"ask_{name}"
+
     def answer(self, topic: str | None, aspect: str, point: Branch) -> FollowUp:
         """The answer to `aspect` for `topic`; without a topic, the question which one."""
-        steps = self._table.get(topic or "", {}).get(aspect)
+        steps = self.steps(topic, aspect)
         if not steps:
             return FollowUp(reply=Reply("follow_up_which"))
         if UNKNOWN in steps:

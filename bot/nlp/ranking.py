@@ -7,7 +7,20 @@ ambiguity check does not mistake a guard's sure decision for a close call.
 
 from __future__ import annotations
 
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_DEFAULT_INTENT,
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -22,3 +35,32 @@ def choose_intent(message: Message, name: str, confidence: float = 1.0) -> None:
         [chosen, *({**r, "confidence": r["confidence"] * share} for r in others)],
         add_to_output=True,
     )
+
+
+def choose_answer(message: Message, key: str, confidence: float) -> None:
+    """Override the answer: an intent, or "intent/answer" for a retrieval intent.
+
+    For a retrieval intent the response selector's choice is replaced too, since Rasa's
+    `utter_<intent>` action answers with the selector's `utter_action`.
+    """
+    intent, _, answer = key.partition("/")
+    choose_intent(message, intent, confidence)
+    if not answer:
+        return
+    selector = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
+    entry = dict(selector.get(RESPONSE_SELECTOR_DEFAULT_INTENT) or {})
+    ranked = [
+        r
+        for r in entry.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+        if r.get(INTENT_RESPONSE_KEY) == key
+    ]
+    entry[RESPONSE_SELECTOR_PREDICTION_KEY] = {
+        RESPONSE_SELECTOR_RESPONSES_KEY: [],
+        PREDICTED_CONFIDENCE_KEY: ranked[0].get(PREDICTED_CONFIDENCE_KEY, confidence)
+        if ranked
+        else confidence,
+        INTENT_RESPONSE_KEY: key,
+        RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{key}",
+    }
+    selector[RESPONSE_SELECTOR_DEFAULT_INTENT] = entry
+    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
