@@ -44,6 +44,19 @@ CERTAIN_CONFIDENCE = 0.9
 HINT_CONFIDENCE = 0.3
 CRISIS_TOGETHER = 0.8
 SPLIT_SHARE = 0.1
+# A crisis the classifier leads with, when no ordinary reading would be understood (below the
+# fallback threshold) and the part model (bot/nlp/part_model.py) reads a crisis too, is certain:
+# two different models agreeing, with nothing else that fits, must not end in a clarification
+# question ("on stoi pod drzwiami i krzyczy, że mnie zabije").
+LEADING_CONFIDENCE = 0.5
+LEADING_TOGETHER = 0.7
+SECOND_OPINION = 0.5
+ORDINARY_UNDERSTOOD = 0.5  # FallbackClassifier's threshold in config.yml
+# A crisis told inside a long story ("mam 71 lat, syn nie dzwoni… myślę, że nie ma po co żyć") is
+# lost in the whole-message reading; the part model reads each sentence on its own. A part it is
+# this sure of is a crisis; from PART_HINT on, the answer gets the gentle line.
+PART_CERTAIN = 0.95
+PART_HINT = 0.85
 
 
 def is_crisis(intent: str | None) -> bool:
@@ -127,11 +140,16 @@ class Tier:
     confidence: float = 0.0
 
 
-def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]]) -> Tier:
+def classifier_tier(
+    intent: Mapping[str, Any],
+    ranking: Sequence[Mapping[str, Any]],
+    second_opinion: float = 0.0,
+) -> Tier:
     """Certain crisis: kept. Unsure crisis: the likeliest other intent, with the gentle line.
 
     A crisis guess is certain when the classifier is sure of it, or sure that it is a crisis of
-    one kind or another (an overdose: danger or suicide).
+    one kind or another (an overdose: danger or suicide), or when it leads, nothing ordinary
+    would be understood, and the part model's crisis reading (`second_opinion`) agrees.
     A crisis ranked high behind another intent also gets the gentle line.
     """
     shares = [r.get("confidence", 0.0) for r in ranking if is_crisis(r.get("name"))]
@@ -142,8 +160,29 @@ def classifier_tier(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, An
     if is_crisis(intent.get("name")):
         other = next((r for r in ranking if not is_crisis(r.get("name"))), None)
         share = other.get("confidence", 0.0) / (1.0 - crisis) if other and crisis < 1.0 else 0.0
-        return Tier(other, True, min(share, 1.0))
+        agreed = (
+            intent.get("confidence", 0.0) >= LEADING_CONFIDENCE
+            and crisis >= LEADING_TOGETHER
+            and second_opinion >= SECOND_OPINION
+            and share < ORDINARY_UNDERSTOOD
+        )
+        return Tier(None, False) if agreed else Tier(other, True, min(share, 1.0))
     return Tier(None, crisis >= HINT_CONFIDENCE)
+
+
+def crisis_share(probabilities: Mapping[str, float]) -> float:
+    """How much of a reading is some kind of crisis."""
+    return sum(p for label, p in probabilities.items() if is_crisis(label))
+
+
+def crisis_in_a_part(parts: Iterable[Mapping[str, float]]) -> tuple[str | None, bool]:
+    """The crisis one part of a message tells for certain, and whether one part hints at one."""
+    readings = [(crisis_share(part), part) for part in parts]
+    share, part = max(readings, key=lambda reading: reading[0], default=(0.0, {}))
+    if share >= PART_CERTAIN:
+        crises = {label: p for label, p in part.items() if is_crisis(label)}
+        return max(crises, key=lambda label: crises[label]), True
+    return None, share >= PART_HINT
 
 
 def _spans(phrase: Phrase, lemmas: list[str]) -> Iterator[set[int]]:

@@ -1,9 +1,10 @@
 """Rasa NLU component: the crisis answer when a crisis is certain, never for a plain question.
 
 Certain: a phrase of the crisis lexicon (it overrides every other guess), or the classifier sure of
-a crisis. Unsure: the message is answered as it asks, and `crisis_hint` in the parse data adds one
-gentle line with the 24/7 numbers after the answer (bot.nlp.crisis.classifier_tier). Placed last
-among the intent classifiers, before FallbackClassifier, in config.yml.
+a crisis, or leading where nothing else fits with the part model (PartReader) agreeing. Unsure:
+the message is answered as it asks, and `crisis_hint` in the parse data adds one gentle line with
+the 24/7 numbers after the answer (bot.nlp.crisis.classifier_tier). Placed last among the intent
+classifiers, before FallbackClassifier, in config.yml.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.component import UntrainedComponent
-from bot.nlp.crisis import CRISIS_HINT, CrisisLexicon, classifier_tier, gives_a_home_address
+from bot.nlp.crisis import (
+    CRISIS_HINT,
+    CrisisLexicon,
+    Tier,
+    classifier_tier,
+    crisis_in_a_part,
+    crisis_share,
+    gives_a_home_address,
+    is_crisis,
+)
+from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import choose_intent
 
 
@@ -34,7 +45,20 @@ class CrisisGuard(UntrainedComponent):
             if certain:
                 choose_intent(message, certain)
                 continue
-            tier = classifier_tier(message.get(INTENT) or {}, message.get(INTENT_RANKING_KEY) or [])
+            text = message.get(TEXT) or ""
+            readings = dict(message.get(PART_READINGS) or {})
+            second_opinion = crisis_share(readings.pop(text, {}))
+            # Parts only of a message that has several: a single one is the whole message.
+            told, hinted = (
+                crisis_in_a_part(readings.values()) if len(readings) > 1 else (None, False)
+            )
+            if told and not is_crisis((message.get(INTENT) or {}).get("name")):
+                choose_intent(message, told)
+                continue
+            tier = classifier_tier(
+                message.get(INTENT) or {}, message.get(INTENT_RANKING_KEY) or [], second_opinion
+            )
+            tier = Tier(tier.replacement, tier.hint or hinted, tier.confidence)
             if tier.replacement:
                 choose_intent(message, tier.replacement["name"], tier.confidence)
             home = gives_a_home_address(message.get(INTENT) or {}, message.get(ENTITIES) or [])

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.crisis import CrisisLexicon, Tier, classifier_tier, gives_a_home_address
+from bot.nlp.crisis import (
+    CrisisLexicon,
+    Tier,
+    classifier_tier,
+    crisis_in_a_part,
+    gives_a_home_address,
+)
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +152,40 @@ def test_a_street_with_a_house_number_is_a_home_not_the_street() -> None:
     assert gives_a_home_address({"name": "inform_address"}, number)
     assert not gives_a_home_address({"name": "inform_address"}, [])  # "mieszkam na ulicy"
     assert not gives_a_home_address({"name": "situation"}, number)
+
+
+def test_a_leading_crisis_that_nothing_else_explains_is_certain_when_the_part_model_agrees() -> (
+    None
+):
+    ranking = [
+        {"name": "crisis_violence", "confidence": 0.76},
+        {"name": "own_case", "confidence": 0.06},
+        {"name": "crisis_danger", "confidence": 0.05},
+        {"name": "ask_when", "confidence": 0.05},
+        {"name": "greet", "confidence": 0.04},
+        {"name": "thank", "confidence": 0.04},
+    ]
+    assert classifier_tier(ranking[0], ranking, second_opinion=0.66) == Tier(None, False)
+    # Without the second model's agreement it stays unsure: the gentle line, not the alarm.
+    unsure = classifier_tier(ranking[0], ranking, second_opinion=0.2)
+    assert unsure.replacement == ranking[1] and unsure.hint
+
+
+def test_an_ordinary_reading_that_would_be_understood_keeps_a_crisis_unsure() -> None:
+    ranking = [
+        {"name": "crisis_suicide", "confidence": 0.72},
+        {"name": "contact_info", "confidence": 0.2},
+        {"name": "ask_when", "confidence": 0.08},
+    ]
+    tier = classifier_tier(ranking[0], ranking, second_opinion=0.9)
+    assert tier.replacement == ranking[1] and tier.hint
+
+
+def test_a_crisis_told_in_one_part_of_a_long_message_is_found() -> None:
+    story = {"situation/loneliness": 0.9, "greet": 0.1}
+    told = {"crisis_suicide": 0.97, "situation/loneliness": 0.03}
+    assert crisis_in_a_part([story, told]) == ("crisis_suicide", True)
+    hinted = {"crisis_suicide": 0.88, "support/support_group": 0.12}
+    assert crisis_in_a_part([story, hinted]) == (None, True)
+    assert crisis_in_a_part([story, {"crisis_danger": 0.4, "contact_info": 0.6}]) == (None, False)
+    assert crisis_in_a_part([]) == (None, False)
