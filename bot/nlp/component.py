@@ -9,6 +9,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from typing_extensions import override
 
 Component = TypeVar("Component", bound="UntrainedComponent")
 
@@ -22,6 +23,7 @@ class UntrainedComponent(GraphComponent, ABC):
     def from_data(cls: type[Component]) -> Component: ...
 
     @classmethod
+    @override
     def create(
         cls: type[Component],
         config: dict[str, Any],

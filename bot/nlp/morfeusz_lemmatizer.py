@@ -126,7 +126,10 @@ class MorfeuszLemmatizer:
     default_config={"fold_diacritics": True, "restore_diacritics": True},
 )
 def make_morfeusz_lemmatizer(
-    nlp: Language, name: str, fold_diacritics: bool, restore_diacritics: bool
+    nlp: Language,  # noqa: ARG001 (spaCy passes it to every factory)
+    name: str,  # noqa: ARG001
+    fold_diacritics: bool,
+    restore_diacritics: bool,
 ) -> MorfeuszLemmatizer:
     """spaCy factory; registered as an entry point so a saved pipeline loads without imports."""
     return MorfeuszLemmatizer(fold=fold_diacritics, restore_diacritics=restore_diacritics)

@@ -21,6 +21,7 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from typing_extensions import override
 
 from bot.nlp.morfeusz_lemmatizer import default_analyser
 from bot.nlp.text import fold_diacritics
@@ -50,6 +51,7 @@ class UnknownWordsGuard(GraphComponent):
         self._analyser = default_analyser()
 
     @classmethod
+    @override
     def create(
         cls,
         config: dict[str, Any],
@@ -60,6 +62,7 @@ class UnknownWordsGuard(GraphComponent):
         return cls(set(), model_storage, resource)
 
     @classmethod
+    @override
     def load(
         cls,
         config: dict[str, Any],
