@@ -6,6 +6,8 @@ umask 077
 mkdir -p var
 BIN=.venv/bin
 export ACTIONS_TOKEN=${ACTIONS_TOKEN:-dev-actions-token}  # endpoints.yml sends it to the action server
+# The handoff's database must be up to date before the action server uses it (as in `make run`).
+"$BIN/python" -m bot.storage upgrade
 "$BIN/python" -m bot.action_server --port "${ACTIONS_PORT:-5055}" --actions actions >var/actions-shell.log 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null' EXIT

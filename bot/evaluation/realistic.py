@@ -256,6 +256,7 @@ def format_wrong(results: Results) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from bot.evaluation.stack import rasa_stack
+    from bot.storage.migrate import upgrade
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "mops.tar.gz")
@@ -270,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             "CONSOLE_DATABASE_URL": f"sqlite:///{Path(tmp) / 'console.db'}",
             "HANDOFF_HOURS_FILE": str(hours),
         }
+        upgrade(env["CONSOLE_DATABASE_URL"])  # the handoff's tables, as `make run` migrates them
         with rasa_stack(args.model, Path(tmp), env) as stack:
 
             def send(sender: str, text: str) -> Turn:
