@@ -81,8 +81,7 @@ def concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "1", path)
 
 
-@pytest.mark.usefixtures("app")
-def test_no_console_page_or_api_without_login(client_for) -> None:
+def test_no_console_page_or_api_without_login(app, client_for) -> None:
     client = client_for()
     checked = 0
     for route in console_routes(app):
@@ -116,8 +115,7 @@ def test_login_sets_a_strict_httponly_cookie_and_logout_ends_it(client_for) -> N
     assert client.get("/console/queue", follow_redirects=False).status_code == 303
 
 
-@pytest.mark.usefixtures("app")
-def test_wrong_passwords_are_counted_and_the_fifth_locks_the_account(client_for) -> None:
+def test_wrong_passwords_are_counted_and_the_fifth_locks_the_account(app, client_for) -> None:
     client = client_for()
     token = csrf_of(client.get("/console/login").text)
 
@@ -164,8 +162,7 @@ def test_lockout_ends_after_fifteen_minutes(app) -> None:
     assert accounts.authenticate("ania", PASSWORD).staff.login == "ania"
 
 
-@pytest.mark.usefixtures("app")
-def test_every_post_without_the_csrf_token_is_refused(client_for) -> None:
+def test_every_post_without_the_csrf_token_is_refused(app, client_for) -> None:
     client, _token = logged_in(client_for, "szef")
     ticket = app.state.console.tickets.open(SESSION, "web", "Prośba")
     posts = [r for r in console_routes(app) if "POST" in r.methods]
@@ -197,8 +194,7 @@ def test_roles_a_worker_cannot_manage_accounts_an_admin_can(client_for) -> None:
     assert short.status_code == 400 and "co najmniej 12 znaków" in short.text
 
 
-@pytest.mark.usefixtures("app")
-def test_two_workers_claim_the_same_ticket_one_wins_the_other_is_told(client_for) -> None:
+def test_two_workers_claim_the_same_ticket_one_wins_the_other_is_told(app, client_for) -> None:
     ticket = app.state.console.tickets.open(SESSION, "web", "Zasiłek celowy", topic="zasiłki")
     ania, ania_token = logged_in(client_for, "ania")
     basia, basia_token = logged_in(client_for, "basia")
@@ -215,8 +211,7 @@ def test_two_workers_claim_the_same_ticket_one_wins_the_other_is_told(client_for
     assert [(t["status"], t["claimed_by_name"]) for t in queue] == [("claimed", "Ania")]
 
 
-@pytest.mark.usefixtures("app")
-def test_claim_reply_and_give_back_are_recorded_in_rasa_and_reach_the_chat(client_for) -> None:
+def test_claim_reply_and_give_back_are_recorded_in_rasa_and_reach_the_chat(app, client_for) -> None:
     ticket = app.state.console.tickets.open(SESSION, "web", "Pomoc")
     ania, token = logged_in(client_for, "ania")
     resident = client_for()
@@ -255,8 +250,7 @@ def test_claim_reply_and_give_back_are_recorded_in_rasa_and_reach_the_chat(clien
         assert [e.target for e in replies] == [f"ticket:{ticket.id}"]
 
 
-@pytest.mark.usefixtures("app")
-def test_a_messenger_reply_is_delivered_by_rasa_with_the_workers_name(client_for) -> None:
+def test_a_messenger_reply_is_delivered_by_rasa_with_the_workers_name(app, client_for) -> None:
     ticket = app.state.console.tickets.open("1234567890", "facebook", "Pomoc")
     ania, token = logged_in(client_for, "ania")
     ania.post(f"/console/tickets/{ticket.id}/claim", data={"csrf_token": token})
@@ -267,8 +261,7 @@ def test_a_messenger_reply_is_delivered_by_rasa_with_the_workers_name(client_for
     assert (sender, event["text"], deliver) == ("1234567890", "Ania (MOPS): Dzień dobry!", True)
 
 
-@pytest.mark.usefixtures("app")
-def test_when_rasa_is_down_the_worker_is_told_and_keeps_the_draft(client_for) -> None:
+def test_when_rasa_is_down_the_worker_is_told_and_keeps_the_draft(app, client_for) -> None:
     ticket = app.state.console.tickets.open(SESSION, "web", "Pomoc")
     ania, token = logged_in(client_for, "ania")
     ania.post(f"/console/tickets/{ticket.id}/claim", data={"csrf_token": token})
@@ -280,8 +273,7 @@ def test_when_rasa_is_down_the_worker_is_told_and_keeps_the_draft(client_for) ->
     assert "asystent (Rasa) teraz nie odpowiada" in page.text and "Czy jest Pani?" in page.text
 
 
-@pytest.mark.usefixtures("app")
-def test_the_ticket_page_follows_the_conversation_as_json(client_for) -> None:
+def test_the_ticket_page_follows_the_conversation_as_json(app, client_for) -> None:
     app.state.hub.seed(SESSION, [{"role": "user", "text": "<b>Halo</b>", "buttons": []}])
     ticket = app.state.console.tickets.open(SESSION, "web", "Pomoc")
     ania, _ = logged_in(client_for, "ania")
@@ -293,8 +285,7 @@ def test_the_ticket_page_follows_the_conversation_as_json(client_for) -> None:
     assert client_for().get(f"/console/api/tickets/{ticket.id}").status_code == 401
 
 
-@pytest.mark.usefixtures("app")
-def test_residents_html_is_shown_escaped_in_the_ticket_page(client_for) -> None:
+def test_residents_html_is_shown_escaped_in_the_ticket_page(app, client_for) -> None:
     hub = app.state.hub
     hub.seed(SESSION, [{"role": "user", "text": '<script>alert("x")</script><b>pomocy</b>'}])
     ticket = app.state.console.tickets.open(SESSION, "web", "<img src=x onerror=alert(1)>")
@@ -306,8 +297,7 @@ def test_residents_html_is_shown_escaped_in_the_ticket_page(client_for) -> None:
     assert "<img src=x" not in client.get("/console/queue").text
 
 
-@pytest.mark.usefixtures("app")
-def test_transfer_give_back_and_close_from_the_ticket_page(client_for) -> None:
+def test_transfer_give_back_and_close_from_the_ticket_page(app, client_for) -> None:
     tickets = app.state.console.tickets
     first = tickets.open(SESSION, "web", "Pierwsza")
     second = tickets.open(SESSION, "web", "Druga")
@@ -326,8 +316,7 @@ def test_transfer_give_back_and_close_from_the_ticket_page(client_for) -> None:
     assert again.status_code == 409 and "już zakończone" in again.text
 
 
-@pytest.mark.usefixtures("app")
-def test_callbacks_listed_with_status_and_marked_done(client_for) -> None:
+def test_callbacks_listed_with_status_and_marked_done(app, client_for) -> None:
     callbacks = app.state.console.callbacks
     request = callbacks.request(ContactKind.phone, "600 100 200", True, conversation_id=SESSION)
     client, token = logged_in(client_for, "ania")
@@ -339,8 +328,7 @@ def test_callbacks_listed_with_status_and_marked_done(client_for) -> None:
     assert callbacks.list()[0].status == CallbackStatus.done.value
 
 
-@pytest.mark.usefixtures("app")
-def test_topics_are_shown_with_their_polish_titles(client_for) -> None:
+def test_topics_are_shown_with_their_polish_titles(app, client_for) -> None:
     app.state.console.tickets.open(SESSION, "web", "Pytanie", topic="support/family_assistant")
     worker, _ = logged_in(client_for, "ania")
     assert "Asystent rodzinny" in worker.get("/console/queue").text

@@ -146,8 +146,7 @@ def test_page_needs_login(app) -> None:  # noqa: F811
     assert response.status_code == 303 and response.headers["location"] == "/console/login"
 
 
-@pytest.mark.usefixtures("app")
-def test_page_shows_svg_charts_with_numbers_and_is_audited(browser) -> None:  # noqa: F811
+def test_page_shows_svg_charts_with_numbers_and_is_audited(app, browser) -> None:  # noqa: F811
     client, _ = browser("ania")
     assert "/console/review/analytics?" in client.get("/console/review").text
     response = client.get("/console/review/analytics", params={"from": "2026-11-21", "to": ""})

@@ -89,8 +89,7 @@ def test_list_is_masked_filtered_and_paged(browser) -> None:
     assert "/console/review/c/anna" in found and "/console/review/c/c00" not in found
 
 
-@pytest.mark.usefixtures("app")
-def test_transcript_is_masked_and_only_a_supervisor_unmasks(browser) -> None:
+def test_transcript_is_masked_and_only_a_supervisor_unmasks(app, browser) -> None:
     worker, token = browser("ania")
     page = worker.get("/console/review/c/anna").text
     assert "mój pesel [PESEL], mail [e-mail]" in page and "pewność 0.40" in page
@@ -108,8 +107,7 @@ def test_transcript_is_masked_and_only_a_supervisor_unmasks(browser) -> None:
     assert actions.count("review.viewed") == 1 and actions.count("review.unmasked") == 1
 
 
-@pytest.mark.usefixtures("app")
-def test_exports_are_masked_and_audited(browser) -> None:
+def test_exports_are_masked_and_audited(app, browser) -> None:
     client, _ = browser("ania")
     csv_text = client.get("/console/review/export.csv", params={"trouble": "1"}).text
     lines = csv_text.strip().splitlines()
@@ -138,8 +136,7 @@ def test_reviewed_flag_and_nlu_export(browser) -> None:
     assert nlu["nlu"] == [{"intent": "greet", "examples": "- mój pesel [PESEL], mail [e-mail]\n"}]
 
 
-@pytest.mark.usefixtures("app")
-def test_supervisor_deletes_a_conversation(browser) -> None:
+def test_supervisor_deletes_a_conversation(app, browser) -> None:
     worker, token = browser("ania")
     assert (
         worker.post("/console/review/c/anna/delete", data={"csrf_token": token}).status_code == 403
@@ -176,8 +173,7 @@ def notes_of(app, conversation_id: str) -> list[ReviewNote]:
         return list(session.scalars(query))
 
 
-@pytest.mark.usefixtures("app")
-def test_tags_filter_the_list_and_are_audited(browser, tracker) -> None:
+def test_tags_filter_the_list_and_are_audited(app, browser, tracker) -> None:
     add_conversation(
         tracker,
         "ewa",
@@ -231,8 +227,7 @@ def test_tags_filter_the_list_and_are_audited(browser, tracker) -> None:
     assert not any("pilne" in target for _, target, _ in audit_rows(app))
 
 
-@pytest.mark.usefixtures("app")
-def test_notes_are_masked_until_a_supervisor_unmasks(browser) -> None:
+def test_notes_are_masked_until_a_supervisor_unmasks(app, browser) -> None:
     worker, token = browser("ania")
     added = worker.post("/console/review/c/anna/notes", data={"csrf_token": token, "text": NOTE})
     assert added.status_code == 200 and "Dodano notatkę." in added.text
@@ -258,8 +253,7 @@ def test_notes_are_masked_until_a_supervisor_unmasks(browser) -> None:
     assert not any("oddzwonić" in target for _, target, _ in audit_rows(app))
 
 
-@pytest.mark.usefixtures("app")
-def test_only_the_author_or_a_supervisor_deletes_a_note(browser) -> None:
+def test_only_the_author_or_a_supervisor_deletes_a_note(app, browser) -> None:
     app.state.console.accounts.create("ola", "Ola", Role.worker, PASSWORD, actor=None)
     ania, token = browser("ania")
     for text in ("pierwsza notatka", "druga notatka"):
@@ -287,8 +281,7 @@ def test_only_the_author_or_a_supervisor_deletes_a_note(browser) -> None:
     ]
 
 
-@pytest.mark.usefixtures("app")
-def test_a_refused_tag_or_note_shows_the_page_again_with_the_input(browser) -> None:
+def test_a_refused_tag_or_note_shows_the_page_again_with_the_input(app, browser) -> None:
     client, token = browser("ania")
     long_tag = "bardzo długa etykieta " * 2  # 44 characters
     bad = client.post("/console/review/c/anna/tags", data={"csrf_token": token, "tag": long_tag})
