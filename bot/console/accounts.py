@@ -20,7 +20,7 @@ from bot.clock import LOCAL_ZONE
 from bot.console.config import ConsoleSettings
 from bot.console.security import hash_password, password_problem, verify_password
 from bot.storage import audit
-from bot.storage.db import Database
+from bot.storage.db import Database, changed_rows
 from bot.storage.identity import Actor, StaffView
 from bot.storage.models import LoginThrottle, Role, Staff, utcnow
 
@@ -102,12 +102,13 @@ class AccountService:
             done = LoginThrottle.blocked_until.is_(None) | (LoginThrottle.blocked_until < now)
             session.execute(delete(LoginThrottle).where(stale & done))
             for key, limit in limits.items():
-                counted = session.execute(
+                counted = changed_rows(
+                    session,
                     update(LoginThrottle)
                     .where(LoginThrottle.key == key)
-                    .values(failures=LoginThrottle.failures + 1)
+                    .values(failures=LoginThrottle.failures + 1),
                 )
-                if counted.rowcount == 0:
+                if counted == 0:
                     session.add(LoginThrottle(key=key, failures=1, window_start=now))
                     session.flush()
                 row = session.get(LoginThrottle, key)

@@ -67,7 +67,7 @@ class SessionIds:
     def match(self, session: str) -> bool:
         """True only for an id this gateway (or one with the same key) issued."""
         shape = _SHAPE.match(session)
-        return bool(shape) and hmac.compare_digest(shape.group(2), self._mac(shape.group(1)))
+        return shape is not None and hmac.compare_digest(shape.group(2), self._mac(shape.group(1)))
 
 
 def load_key(env: Mapping[str, str], path: Path = KEY_FILE) -> bytes:

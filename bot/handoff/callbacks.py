@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from bot.handoff.tickets import HandoffError
 from bot.storage import audit
-from bot.storage.db import Database
+from bot.storage.db import Database, changed_rows
 from bot.storage.identity import Actor
 from bot.storage.models import CallbackRequest, CallbackStatus, ContactKind, utcnow
 
@@ -102,15 +102,16 @@ class CallbackService:
 
     def mark_done(self, callback_id: int, actor: Actor) -> None:
         with self.db.transaction() as session:
-            changed = session.execute(
+            changed = changed_rows(
+                session,
                 update(CallbackRequest)
                 .where(
                     CallbackRequest.id == callback_id,
                     CallbackRequest.status == CallbackStatus.new,
                 )
                 .values(status=CallbackStatus.done, done_at=self.now(), done_by=actor.id)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             if changed != 1:
                 raise HandoffError("Ta prośba o kontakt jest już załatwiona albo nie istnieje.")
             audit.record(session, actor.id, "callback.done", f"callback:{callback_id}")

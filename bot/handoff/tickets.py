@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage import audit
-from bot.storage.db import Database
+from bot.storage.db import Database, changed_rows
 from bot.storage.identity import Actor
 from bot.storage.models import Staff, Ticket, TicketStatus, utcnow
 
@@ -176,12 +176,13 @@ class TicketService:
         """Take a waiting ticket; exactly one of several simultaneous claims succeeds."""
         values = {"status": TicketStatus.claimed, "claimed_by": actor.id, "claimed_at": self.now()}
         with self.db.transaction() as session:
-            changed = session.execute(
+            changed = changed_rows(
+                session,
                 update(Ticket)
                 .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.waiting)
                 .values(**values)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             if changed != 1:
                 raise HandoffError(self._why_not(session, ticket_id, actor))
             audit.record(session, actor.id, "ticket.claimed", f"ticket:{ticket_id}")
@@ -256,9 +257,9 @@ class TicketService:
         query = update(Ticket).where(Ticket.id == ticket_id, Ticket.status.in_(allowed))
         if not actor.supervises:  # a supervisor may act on anyone's ticket, or a waiting one
             query = query.where(Ticket.claimed_by == actor.id)
-        changed = session.execute(
-            query.values(**values).execution_options(synchronize_session=False)
-        ).rowcount
+        changed = changed_rows(
+            session, query.values(**values).execution_options(synchronize_session=False)
+        )
         if changed != 1:
             raise HandoffError(self._why_not(session, ticket_id, actor))
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from bot.masking import mask
 from bot.storage import audit
-from bot.storage.db import CHUNK, Database
+from bot.storage.db import CHUNK, Database, changed_rows
 from bot.storage.identity import Actor
 from bot.storage.models import ReviewConversation, ReviewNote, Staff, utcnow
 
@@ -138,18 +138,19 @@ class Annotations:
     def mark_reviewed(self, conversation_id: str, actor_id: int, reviewed: bool) -> bool:
         """Set or clear the reviewed mark; False when the conversation is not in the index."""
         with self.db.transaction() as session:
-            result = session.execute(
+            changed = changed_rows(
+                session,
                 update(ReviewConversation)
                 .where(ReviewConversation.conversation_id == conversation_id)
                 .values(
                     reviewed_at=utcnow() if reviewed else None,
                     reviewed_by=actor_id if reviewed else None,
-                )
+                ),
             )
-            if result.rowcount:
+            if changed:
                 action = "review.reviewed" if reviewed else "review.unreviewed"
                 audit.record(session, actor_id, action, target_of(conversation_id))
-            return bool(result.rowcount)
+            return bool(changed)
 
     def add_tag(self, conversation_id: str, raw: str, actor_id: int | None) -> bool:
         """Tag a conversation; False when it already has the tag (nothing written)."""
@@ -172,12 +173,13 @@ class Annotations:
         """Remove a tag (anyone may: tags are shared labels); False when it was not there."""
         tag = tag_form(raw)
         with self.db.transaction() as session:
-            result = session.execute(
+            removed = changed_rows(
+                session,
                 delete(ReviewNote)
                 .where(ReviewNote.conversation_id == conversation_id, ReviewNote.tag == tag)
-                .execution_options(synchronize_session=False)
+                .execution_options(synchronize_session=False),
             )
-            if not result.rowcount:
+            if not removed:
                 return False
             audit.record(session, actor_id, "review.tag_removed", target_of(conversation_id))
         return True

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_
+from sqlalchemy import and_, exists, func, literal, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
 from bot.review.annotations import Annotations, Note, tags_and_notes
@@ -104,7 +104,9 @@ class ConversationIndex(SummarySync, Transcripts, Annotations):
         query = select(rc, handed.label("handed"))
         cursor = _parse_cursor(after)
         if cursor:
-            query = query.where(tuple_(rc.last_at, rc.id) < tuple_(*cursor))
+            moment, row_id = cursor
+            before: Any = tuple_(literal(moment, rc.last_at.type), literal(row_id, rc.id.type))
+            query = query.where(tuple_(rc.last_at, rc.id) < before)
         query = query.order_by(rc.last_at.desc(), rc.id.desc()).limit(limit + 1)
         with self.db.sessions() as session:
             sparse = bool(filters.tag) and _sparse_tag(session, filters.tag)
@@ -183,7 +185,7 @@ def _by_tag(query: Any, tag: str, sparse: bool) -> Any:
         # Many: walk the list in order and probe each row (conversation_id index); the
         # page fills after a short walk. Either way one row per conversation, no join.
         tagged = exists().where(
-            ReviewNote.conversation_id == rc.conversation_id, ReviewNote.tag == tag
+            and_(ReviewNote.conversation_id == rc.conversation_id, ReviewNote.tag == tag)
         )
         return query.where(tagged)
     return query
@@ -213,7 +215,7 @@ def _row(
         last_at=conversation.last_at,
         user_messages=conversation.user_messages,
         intents=[i for i in conversation.intents.split(",") if i],
-        min_confidence=conversation.min_confidence,
+        min_confidence=_float(conversation.min_confidence),
         fallback=conversation.fallback,
         district=conversation.district,
         preview=conversation.preview,
@@ -232,3 +234,8 @@ def _parse_cursor(value: str | None) -> tuple[datetime, int] | None:
         return datetime.fromisoformat(moment), int(row_id)
     except ValueError:
         return None
+
+
+def _float(value: Any) -> float | None:
+    """A Float column's value (the stubs allow a Decimal) as the row's float."""
+    return None if value is None else float(value)

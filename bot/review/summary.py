@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.masking import mask
 from bot.nlp.text import fold_diacritics
 from bot.review.tracker import EVENTS, has_events, to_datetime
-from bot.storage.db import CHUNK, Database
+from bot.storage.db import CHUNK, Database, changed_rows
 from bot.storage.models import ReviewConversation, ReviewSync, utcnow
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
@@ -103,12 +103,13 @@ class SummarySync:
                 return read
             partials = self._summarise(rows)
             with self.db.transaction() as session:
-                moved = session.execute(
+                moved = changed_rows(
+                    session,
                     update(ReviewSync)
                     .where(ReviewSync.id == 1, ReviewSync.last_event_id == mark)
-                    .values(last_event_id=rows[-1].id)
+                    .values(last_event_id=rows[-1].id),
                 )
-                if moved.rowcount != 1:
+                if moved != 1:
                     return read  # another process is syncing; it will read these
                 self._merge(session, partials)
             mark = rows[-1].id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, inspect
 from sqlalchemy.engine import Engine, make_url
@@ -28,7 +29,7 @@ EVENTS = Table(
 
 def tracker_engine(url: str) -> Engine:
     """An engine for the tracker store (SQLite files are not created when missing)."""
-    options: dict[str, object] = {"future": True}
+    options: dict[str, Any] = {"future": True}
     if make_url(url).get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False, "timeout": 15}
     else:

@@ -10,10 +10,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -83,3 +83,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def changed_rows(session: Session, statement: Any) -> int:
+    """How many rows an UPDATE or DELETE changed (what makes a conditional change atomic)."""
+    return int(cast(CursorResult, session.execute(statement)).rowcount)

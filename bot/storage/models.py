@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import Mapped, declarative_base, relationship
 
 # Named constraints: Alembic can then alter them on PostgreSQL and in SQLite batch mode.
 NAMING = {
@@ -81,18 +81,18 @@ class Staff(Base):
 
     __tablename__ = "staff"
 
-    id = Column(Integer, primary_key=True)
-    login = Column(String(64), nullable=False, unique=True)
-    first_name = Column(String(100), nullable=False)
-    role = Column(_enum(Role, "staff_role"), nullable=False, default=Role.worker)
-    password_hash = Column(String(255), nullable=False)
-    failed_attempts = Column(Integer, nullable=False, default=0)
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    login: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    first_name: Mapped[str] = Column(String(100), nullable=False)
+    role: Mapped[Role] = Column(_enum(Role, "staff_role"), nullable=False, default=Role.worker)
+    password_hash: Mapped[str] = Column(String(255), nullable=False)
+    failed_attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime, nullable=True)
-    active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
     # Every cookie carries the version it was issued with; logout and a password change raise
     # it, so a copied or stolen cookie stops working at once (server-side revocation).
-    session_version = Column(Integer, nullable=False, default=0, server_default="0")
+    session_version: Mapped[int] = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class LoginThrottle(Base):
@@ -105,9 +105,9 @@ class LoginThrottle(Base):
 
     __tablename__ = "login_throttle"
 
-    key = Column(String(64), primary_key=True)
-    failures = Column(Integer, nullable=False, default=0)
-    window_start = Column(DateTime, nullable=False, default=utcnow)
+    key: Mapped[str] = Column(String(64), primary_key=True)
+    failures: Mapped[int] = Column(Integer, nullable=False, default=0)
+    window_start: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
     blocked_until = Column(DateTime, nullable=True)
 
 
@@ -116,28 +116,28 @@ class Ticket(Base):
 
     __tablename__ = "handoff_ticket"
 
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(128), nullable=False, index=True)
-    channel = Column(String(32), nullable=False)  # "web", "facebook"
-    summary = Column(Text, nullable=False, default="")
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(128), nullable=False, index=True)
+    channel: Mapped[str] = Column(String(32), nullable=False)  # "web", "facebook"
+    summary: Mapped[str] = Column(Text, nullable=False, default="")
     topic = Column(String(100), nullable=True)
     district = Column(String(100), nullable=True)
     branch = Column(String(200), nullable=True)
-    status = Column(
+    status: Mapped[TicketStatus] = Column(
         _enum(TicketStatus, "ticket_status"),
         nullable=False,
         default=TicketStatus.waiting,
         index=True,
     )
-    claimed_by = Column(ForeignKey("staff.id"), nullable=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_by: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
+    created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
     claimed_at = Column(DateTime, nullable=True)
     closed_at = Column(DateTime, nullable=True)
 
     # Loaded with the ticket, by a second SELECT … WHERE id IN (…) rather than a LEFT OUTER JOIN:
     # PostgreSQL refuses `SELECT … FOR UPDATE` (TicketService.cancel) on the nullable side of an
     # outer join, which joined loading would add to every query of tickets.
-    claimant = relationship(Staff, lazy="selectin")
+    claimant = relationship(Staff, lazy="selectin", uselist=False)
 
 
 class CallbackRequest(Base):
@@ -145,20 +145,22 @@ class CallbackRequest(Base):
 
     __tablename__ = "callback_request"
 
-    id = Column(Integer, primary_key=True)
-    ticket_id = Column(ForeignKey("handoff_ticket.id"), nullable=True)
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    ticket_id: Mapped[int | None] = Column(ForeignKey("handoff_ticket.id"), nullable=True)
     conversation_id = Column(String(128), nullable=True)
     channel = Column(String(32), nullable=True)  # "web", "facebook"
-    summary = Column(Text, nullable=False, default="")  # the resident's one-line description
-    contact_kind = Column(_enum(ContactKind, "contact_kind"), nullable=False)
-    contact_value = Column(String(200), nullable=False)
-    consent_given = Column(Boolean, nullable=False)
-    status = Column(
+    summary: Mapped[str] = Column(
+        Text, nullable=False, default=""
+    )  # the resident's one-line description
+    contact_kind: Mapped[ContactKind] = Column(_enum(ContactKind, "contact_kind"), nullable=False)
+    contact_value: Mapped[str] = Column(String(200), nullable=False)
+    consent_given: Mapped[bool] = Column(Boolean, nullable=False)
+    status: Mapped[CallbackStatus] = Column(
         _enum(CallbackStatus, "callback_status"), nullable=False, default=CallbackStatus.new
     )
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
     done_at = Column(DateTime, nullable=True)
-    done_by = Column(ForeignKey("staff.id"), nullable=True)
+    done_by: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
 
 
 class AuditEntry(Base):
@@ -166,11 +168,13 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entry"
 
-    id = Column(Integer, primary_key=True)
-    actor_id = Column(ForeignKey("staff.id"), nullable=True)  # None: the system or the bot
-    action = Column(String(64), nullable=False)
-    target = Column(String(200), nullable=False, default="")  # "ticket:12", "staff:3"
-    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    actor_id: Mapped[int | None] = Column(
+        ForeignKey("staff.id"), nullable=True
+    )  # None: the system or the bot
+    action: Mapped[str] = Column(String(64), nullable=False)
+    target: Mapped[str] = Column(String(200), nullable=False, default="")  # "ticket:12", "staff:3"
+    at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
 
 
 # --- conversation review (bot/review) -------------------------------------------------------
@@ -185,20 +189,24 @@ class ReviewConversation(Base):
 
     __tablename__ = "review_conversation"
 
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False, unique=True)  # Rasa's sender_id
-    channel = Column(String(32), nullable=False, default="")
-    started_at = Column(DateTime, nullable=False)
-    last_at = Column(DateTime, nullable=False)
-    user_messages = Column(Integer, nullable=False, default=0)
-    intents = Column(Text, nullable=False, default=",")  # ",greet,inform_address,"
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(
+        String(255), nullable=False, unique=True
+    )  # Rasa's sender_id
+    channel: Mapped[str] = Column(String(32), nullable=False, default="")
+    started_at: Mapped[datetime] = Column(DateTime, nullable=False)
+    last_at: Mapped[datetime] = Column(DateTime, nullable=False)
+    user_messages: Mapped[int] = Column(Integer, nullable=False, default=0)
+    intents: Mapped[str] = Column(Text, nullable=False, default=",")  # ",greet,inform_address,"
     min_confidence = Column(Float, nullable=True)
-    fallback = Column(Boolean, nullable=False, default=False)
+    fallback: Mapped[bool] = Column(Boolean, nullable=False, default=False)
     district = Column(String(100), nullable=True)
-    preview = Column(String(200), nullable=False, default="")  # first message, masked
-    search_text = Column(Text, nullable=False, default="")  # residents' messages, masked, folded
+    preview: Mapped[str] = Column(String(200), nullable=False, default="")  # first message, masked
+    search_text: Mapped[str] = Column(
+        Text, nullable=False, default=""
+    )  # residents' messages, masked, folded
     reviewed_at = Column(DateTime, nullable=True)
-    reviewed_by = Column(ForeignKey("staff.id"), nullable=True)
+    reviewed_by: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
 
     __table_args__ = (Index("ix_review_conversation_last_at_id", "last_at", "id"),)
 
@@ -208,8 +216,8 @@ class ReviewSync(Base):
 
     __tablename__ = "review_sync"
 
-    id = Column(Integer, primary_key=True)
-    last_event_id = Column(Integer, nullable=False, default=0)
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    last_event_id: Mapped[int] = Column(Integer, nullable=False, default=0)
 
 
 class ReviewFlag(Base):
@@ -217,12 +225,14 @@ class ReviewFlag(Base):
 
     __tablename__ = "review_flag"
 
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False, index=True)
-    event_id = Column(Integer, nullable=False)  # the tracker's events.id of the user message
-    correct_intent = Column(String(100), nullable=False)
-    flagged_by = Column(ForeignKey("staff.id"), nullable=True)
-    flagged_at = Column(DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    event_id: Mapped[int] = Column(
+        Integer, nullable=False
+    )  # the tracker's events.id of the user message
+    correct_intent: Mapped[str] = Column(String(100), nullable=False)
+    flagged_by: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
+    flagged_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (UniqueConstraint("event_id", name="uq_review_flag_event_id"),)
 
@@ -232,9 +242,9 @@ class ReviewNote(Base):
 
     __tablename__ = "review_note"
 
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False, index=True)
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
     tag = Column(String(64), nullable=True, index=True)
-    text = Column(Text, nullable=False, default="")
-    author_id = Column(ForeignKey("staff.id"), nullable=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+    text: Mapped[str] = Column(Text, nullable=False, default="")
+    author_id: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
+    created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)

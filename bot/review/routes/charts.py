@@ -186,6 +186,7 @@ def charts(data: Analytics) -> list[Chart]:
     def daily_rate(flag: str, title: str) -> Chart:
         """Share of each day's conversations with `flag` ("trouble", "handed"), per day."""
         count = getattr(data, flag)
+        only: dict[str, Any] = {flag: True}
         return Chart(
             flag,
             title,
@@ -196,12 +197,12 @@ def charts(data: Analytics) -> list[Chart]:
                 Bar(
                     _day_label(d.day),
                     _percent(getattr(d, flag), d.conversations),
-                    on(d.day, **{flag: True}),
+                    on(d.day, **only),
                     f"{getattr(d, flag)} z {d.conversations}",
                 )
                 for d in days
             ],
-            list_url(replace(base, **{flag: True})),
+            list_url(replace(base, **only)),
             unit="%",
             value_header="odsetek",
         )

@@ -12,6 +12,8 @@ config = context.config
 
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("alembic: no sqlalchemy.url (bot.storage.migrate sets it)")
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
