@@ -81,6 +81,23 @@ class RasaStack:
         return dict(response.json())
 
 
+def write_endpoints(workdir: Path, actions_url: str) -> Path:
+    """endpoints.yml for a Rasa of the tests: as the project's, with a tracker store in `workdir`.
+
+    The action server runs actions only for callers with its token (bot/action_server.py), and
+    responses get the information point's contacts from bot/rasa_nlg.py.
+    """
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
+        "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        "nlg:\n  type: bot.rasa_nlg.ContactsNaturalLanguageGenerator\n",
+        encoding="utf-8",
+    )
+    return endpoints
+
+
 @contextmanager
 def rasa_stack(
     model: Path, workdir: Path, env: dict[str, str] | None = None
@@ -88,16 +105,7 @@ def rasa_stack(
     """Start both servers with a fresh SQLite tracker store in `workdir`; stop them after."""
     workdir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    # The action server runs actions only for callers with its token (bot/action_server.py);
-    # Rasa sends it as in endpoints.yml.
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-        "nlg:\n  type: bot.rasa_nlg.ContactsNaturalLanguageGenerator\n",  # the contacts
-        encoding="utf-8",
-    )
+    endpoints = write_endpoints(workdir, f"http://127.0.0.1:{actions_port}")
     environment = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",

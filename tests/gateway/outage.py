@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from bot.evaluation.stack import BIN, ROOT, free_port, wait_until_up
+from bot.evaluation.stack import BIN, ROOT, free_port, wait_until_up, write_endpoints
 
 
 @dataclass
@@ -56,14 +56,7 @@ class OutageStack:
         )
 
     def start_rasa(self) -> None:
-        endpoints = self.workdir / "endpoints.yml"
-        tracker = self.workdir / "tracker.db"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
-            "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n",
-            encoding="utf-8",
-        )
+        endpoints = write_endpoints(self.workdir, self.actions_url)
         command = [
             str(BIN / "python"), "-m", "bot.rasa_server", "run", "--enable-api",
             "--interface", "127.0.0.1",
