@@ -1,0 +1,58 @@
+"""Rasa NLU component: a message DIET is unsure of is answered when the part model is sure of it.
+
+Placed right after FallbackClassifier. The whole-message reading of the part model (PartReader)
+is a second, different model: where DIET falls below the fallback threshold and the part model
+reads one topic with at least that confidence, the assistant answers that topic instead of asking
+which one. A crisis is CrisisGuard's decision, and an unclear short question whose best guess is
+an aspect ("a dla kogo?") is left to the dialogue, which reads it in the topic under discussion.
+"""
+
+from __future__ import annotations
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.clarify import FALLBACK_INTENT, OUT_OF_SCOPE, Topic, load_topics
+from bot.follow_up import ASPECTS
+from bot.nlp.component import UntrainedComponent
+from bot.nlp.part_reader import PART_READINGS
+from bot.nlp.ranking import choose_answer
+
+# The same bar as FallbackClassifier's threshold in config.yml: sure by the same standard.
+SURE = 0.5
+
+
+def sure_reading(probabilities: dict[str, float], answerable: set[str]) -> tuple[str, float] | None:
+    """The part model's reading when it is sure of one answerable label."""
+    if not probabilities:
+        return None
+    label = max(probabilities, key=lambda name: probabilities[name])
+    confidence = probabilities[label]
+    return (label, confidence) if confidence >= SURE and label in answerable else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SecondOpinion(UntrainedComponent):
+    def __init__(self, topics: dict[str, Topic]) -> None:
+        self._answerable = {*topics, OUT_OF_SCOPE}
+
+    @classmethod
+    def from_data(cls) -> SecondOpinion:
+        return cls(load_topics())
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT:
+                continue
+            full = message.get(INTENT_RANKING_KEY) or []
+            if not any(r["name"] == FALLBACK_INTENT for r in full):
+                continue  # only unknown words (bot/nlp/unknown_words.py): nothing to read
+            ranking = [r for r in full if r["name"] != FALLBACK_INTENT]
+            if ranking and ranking[0]["name"] in ASPECTS:
+                continue
+            readings = message.get(PART_READINGS) or {}
+            sure = sure_reading(readings.get(message.get(TEXT) or "", {}), self._answerable)
+            if sure:
+                choose_answer(message, *sure)
+        return messages
