@@ -51,6 +51,8 @@ SPLIT_SHARE = 0.1
 LEADING_CONFIDENCE = 0.5
 LEADING_TOGETHER = 0.7
 SECOND_OPINION = 0.5
+# Below this crisis reading of the part model, even a sure classifier is only unsure.
+NO_VETO = 0.4
 ORDINARY_UNDERSTOOD = 0.5  # FallbackClassifier's threshold in config.yml
 # A crisis told inside a long story ("mam 71 lat, syn nie dzwoni… myślę, że nie ma po co żyć") is
 # lost in the whole-message reading; the part model reads each sentence on its own. A part it is
@@ -143,19 +145,22 @@ class Tier:
 def classifier_tier(
     intent: Mapping[str, Any],
     ranking: Sequence[Mapping[str, Any]],
-    second_opinion: float = 0.0,
+    second_opinion: float | None = None,
 ) -> Tier:
     """Certain crisis: kept. Unsure crisis: the likeliest other intent, with the gentle line.
 
     A crisis guess is certain when the classifier is sure of it, or sure that it is a crisis of
     one kind or another (an overdose: danger or suicide), or when it leads, nothing ordinary
-    would be understood, and the part model's crisis reading (`second_opinion`) agrees.
+    would be understood, and the part model's crisis reading (`second_opinion`) agrees. A sure
+    classifier that the part model does not follow at all (below NO_VETO) is unsure: one model's
+    certainty alone does not sound the alarm over an ordinary question.
     A crisis ranked high behind another intent also gets the gentle line.
     """
     shares = [r.get("confidence", 0.0) for r in ranking if is_crisis(r.get("name"))]
     crisis = sum(shares)
     split = crisis >= CRISIS_TOGETHER and sum(s >= SPLIT_SHARE for s in shares) >= 2
-    if is_certain_crisis(intent) or (is_crisis(intent.get("name")) and split):
+    followed = second_opinion is None or second_opinion >= NO_VETO
+    if followed and (is_certain_crisis(intent) or (is_crisis(intent.get("name")) and split)):
         return Tier(None, False)
     if is_crisis(intent.get("name")):
         other = next((r for r in ranking if not is_crisis(r.get("name"))), None)
@@ -163,7 +168,7 @@ def classifier_tier(
         agreed = (
             intent.get("confidence", 0.0) >= LEADING_CONFIDENCE
             and crisis >= LEADING_TOGETHER
-            and second_opinion >= SECOND_OPINION
+            and (second_opinion or 0.0) >= SECOND_OPINION
             and share < ORDINARY_UNDERSTOOD
         )
         return Tier(None, False) if agreed else Tier(other, True, min(share, 1.0))

@@ -17,6 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import (
     CRISIS_HINT,
+    NO_VETO,
     CrisisLexicon,
     Tier,
     classifier_tier,
@@ -47,12 +48,14 @@ class CrisisGuard(UntrainedComponent):
                 continue
             text = message.get(TEXT) or ""
             readings = dict(message.get(PART_READINGS) or {})
-            second_opinion = crisis_share(readings.pop(text, {}))
+            # None for a model trained before the part model: its classifier decides alone.
+            second_opinion = crisis_share(readings.pop(text)) if text in readings else None
             # Parts only of a message that has several: a single one is the whole message.
             told, hinted = (
                 crisis_in_a_part(readings.values()) if len(readings) > 1 else (None, False)
             )
-            if told and not is_crisis((message.get(INTENT) or {}).get("name")):
+            followed = second_opinion is not None and second_opinion >= NO_VETO
+            if told and followed and not is_crisis((message.get(INTENT) or {}).get("name")):
                 choose_intent(message, told)
                 continue
             tier = classifier_tier(

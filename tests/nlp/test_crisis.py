@@ -189,3 +189,16 @@ def test_a_crisis_told_in_one_part_of_a_long_message_is_found() -> None:
     assert crisis_in_a_part([story, hinted]) == (None, True)
     assert crisis_in_a_part([story, {"crisis_danger": 0.4, "contact_info": 0.6}]) == (None, False)
     assert crisis_in_a_part([]) == (None, False)
+
+
+def test_a_sure_classifier_the_part_model_does_not_follow_is_only_unsure() -> None:
+    ranking = [
+        {"name": "crisis_suicide", "confidence": 0.93},
+        {"name": "situation", "confidence": 0.05},
+        {"name": "greet", "confidence": 0.02},
+    ]
+    assert classifier_tier(ranking[0], ranking, second_opinion=0.6) == Tier(None, False)
+    vetoed = classifier_tier(ranking[0], ranking, second_opinion=0.1)
+    assert vetoed.replacement == ranking[1] and vetoed.hint
+    # A model trained before the part model existed: the classifier decides alone.
+    assert classifier_tier(ranking[0], ranking) == Tier(None, False)
