@@ -73,7 +73,7 @@ system-deps:  ## Debian packages (apt-get) and axe-core (npm) the tests and the 
 
 # `| $(VENV)/.installed`: installed first, but a new dependency of the gateway does not retrain.
 # Only the files of the spaCy pipeline: the Rasa components beside them load at run time.
-$(DEFAULT_SPACY_MODEL)/meta.json: bot/nlp/build.py bot/nlp/morfeusz_lemmatizer.py bot/nlp/text.py | $(VENV)/.installed
+$(DEFAULT_SPACY_MODEL)/meta.json: bot/nlp/build.py bot/nlp/morfeusz_lemmatizer.py bot/polish/morfeusz.py bot/polish/text.py | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp.build $(DEFAULT_SPACY_MODEL)
 
 var/config-%.yml: config.yml

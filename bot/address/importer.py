@@ -30,7 +30,7 @@ import yaml
 from bot.address import gazetteer as gazetteer_file
 from bot.address.gazetteer import Gazetteer, GazetteerError, Place, int_to_roman, roman_to_int
 from bot.address.house_numbers import compact, house_key
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 
 COLUMNS = (
     "nazwa_ulicy",

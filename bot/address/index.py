@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 from bot.address.gazetteer import Gazetteer, Place, roman_to_int
 from bot.address.morphology import Word, analyse_word, lemma_forms, phrase_forms
 from bot.address.normalise import PREFIXES, STREET, canonical, name_key
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 
 _COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
 _SPLIT = re.compile(r"[\s\-–]+")

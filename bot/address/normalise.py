@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.address.morphology import lemma_forms
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 
 STREET = "ul"  # dropped from keys: names never carry it, residents often do
 # Canonical token → the lemma whose every form (and the usual abbreviation) it stands for.

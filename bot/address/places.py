@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from bot.address.morphology import morfeusz
 from bot.address.normalise import Token
-from bot.nlp.morfeusz_lemmatizer import default_analyser
-from bot.nlp.text import fold_diacritics, word_set
+from bot.polish.morfeusz import default_analyser
+from bot.polish.text import fold_diacritics, word_set
 
 # Words before a place that say the resident lives or comes from there.
 _LOCALITY_WORDS = word_set(

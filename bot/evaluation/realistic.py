@@ -23,8 +23,8 @@ import yaml
 
 from bot.clarify import load_topics
 from bot.evaluation.replies import Turn, last_turn
-from bot.nlp.text import fold_diacritics
 from bot.paths import PROJECT_ROOT
+from bot.polish.text import fold_diacritics
 
 CASES = PROJECT_ROOT / "tests" / "realistic"
 SETS = {

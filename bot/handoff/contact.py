@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 from bot.storage.models import ContactKind
 
 PHONE_HINT = (

@@ -22,7 +22,7 @@ from bot.handoff.hours import OfficeHours
 from bot.handoff.spool import UNAVAILABLE, HandoffSpool, spool_path
 from bot.handoff.tickets import TicketService, TicketView
 from bot.messages import Reply
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 from bot.storage import Database, database_url
 from bot.storage.models import ContactKind, TicketStatus
 

@@ -17,8 +17,8 @@ from bot.address.matching import CONTEXT_WORDS
 from bot.address.normalise import PREFIXES, Token, tokenise
 from bot.address.places import lives_in_krakow
 from bot.branches import BranchCatalogue
-from bot.nlp.morfeusz_lemmatizer import default_analyser
-from bot.nlp.text import fold_diacritics, word_set
+from bot.polish.morfeusz import default_analyser
+from bot.polish.text import fold_diacritics, word_set
 
 ADDRESS_INTENT = "inform_address"
 OUTSIDE_INTENT = "outside_krakow"

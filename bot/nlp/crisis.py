@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from bot.nlp.morfeusz_lemmatizer import MorfeuszAnalyser, default_analyser
-from bot.nlp.text import fold_diacritics
+from bot.polish.morfeusz import MorfeuszAnalyser, default_analyser
+from bot.polish.text import fold_diacritics
 
 LEXICON_FILE = Path(__file__).resolve().parents[2] / "data" / "crisis_lexicon.yml"
 # Words that carry no meaning in a phrase ("z", "na"): they need not occur in the message.

@@ -15,8 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from bot.nlp.morfeusz_lemmatizer import default_analyser
-from bot.nlp.text import fold_diacritics
+from bot.polish.morfeusz import default_analyser
+from bot.polish.text import fold_diacritics
 
 _WORD = re.compile(r"\w+")
 # Strong enough for parts of three words, not so strong that one spelling decides.

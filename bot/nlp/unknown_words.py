@@ -23,8 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from typing_extensions import override
 
-from bot.nlp.morfeusz_lemmatizer import default_analyser
-from bot.nlp.text import fold_diacritics
+from bot.polish.morfeusz import default_analyser
+from bot.polish.text import fold_diacritics
 
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"

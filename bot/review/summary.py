@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.masking import mask
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 from bot.review.tracker import EVENTS, has_events, to_datetime
 from bot.storage.db import CHUNK, Database, changed_rows
 from bot.storage.models import ReviewConversation, ReviewSync, utcnow

@@ -15,7 +15,7 @@ import yaml
 
 from bot.evaluation.realistic import CLOSED_HOURS, Results, evaluate, load_cases, messages_of
 from bot.evaluation.replies import Turn, last_turn
-from bot.nlp.text import fold_diacritics
+from bot.polish.text import fold_diacritics
 from tests.conftest import ALWAYS_OPEN, HOURS_FILE, ROOT, RasaStack
 
 # Measured by `make eval-real` (see the closing notes); the goals are 0.97, 0.95, 1.0 and 0 alarms.

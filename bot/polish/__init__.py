@@ -1,0 +1,1 @@
+"""Polish language helpers with no NLU or address logic: text folding and Morfeusz."""
