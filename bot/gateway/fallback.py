@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bot.branches import BranchCatalogue
+from bot.contacts import fill
 from bot.messages import Messages, Reply
 from bot.nlp.crisis import CrisisLexicon
 from bot.paths import domain_file
@@ -43,12 +44,15 @@ def apology_text(catalogue: BranchCatalogue | None = None) -> str:
 
 
 def crisis_texts(domain: Path = DOMAIN_FILE) -> dict[str, str]:
-    """Each crisis intent's answer, from its `utter_<intent>` response in the domain."""
+    """Each crisis intent's answer, from its `utter_<intent>` response in the domain.
+
+    The information point's contacts are filled in as Rasa's response generator fills them.
+    """
     responses = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("responses") or {}
     texts = {}
     for name, variants in responses.items():
         if name.startswith("utter_crisis_") and variants and variants[0].get("text"):
-            texts[name.removeprefix("utter_")] = str(variants[0]["text"])
+            texts[name.removeprefix("utter_")] = fill(str(variants[0]["text"]))
     return texts
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 import yaml
 
+from bot.paths import data_file
 from bot.polish.morfeusz import MorfeuszAnalyser, default_analyser
 from bot.polish.text import fold_diacritics
 
-LEXICON_FILE = Path(__file__).resolve().parents[2] / "data" / "crisis_lexicon.yml"
+LEXICON_FILE = data_file("crisis_lexicon.yml")
 # Words that carry no meaning in a phrase ("z", "na"): they need not occur in the message.
 _IGNORED_POS = {"prep", "conj", "comp", "interp"}
 # Personal pronouns keep their form: "mnie bije" is about the writer, "serce mi bije" is not.

@@ -73,6 +73,9 @@ def test_the_crisis_texts_are_the_assistants_own() -> None:
     assert fallback.crisis_intent("serce mi bije szybko") is None
     assert fallback.crisis_intent("jak dostać zasiłek") is None
     assert SUICIDE_LINE in texts["crisis_suicide"] and VIOLENCE_LINE in texts["crisis_violence"]
+    # The contacts are filled in, as Rasa fills them: no "{info_phone}" reaches a resident.
+    assert INFO_PHONE in texts["crisis_basic_needs"]
+    assert not any("{" in text for text in texts.values()), texts
 
 
 @pytest.mark.parametrize(
