@@ -18,16 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.paths import data_file, domain_file
+from bot.staff_labels import staff_labels
 
 PUBLIC_SOURCES = (data_file("branches.yml"), data_file("messages.yml"), domain_file())
 
-LABELS = {
-    "email": "[e-mail]",
-    "iban": "[konto]",
-    "pesel": "[PESEL]",
-    "id_card": "[dowód]",
-    "phone": "[telefon]",
-}
+LABELS = staff_labels("masking", ("email", "iban", "pesel", "id_card", "phone"))
 
 _SEP = r"[ \u00a0-]?"  # one optional space, non-breaking space or hyphen between groups
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?![\w-])")

@@ -9,9 +9,10 @@ from datetime import date, datetime, time, timezone
 
 from bot.clock import LOCAL_ZONE
 from bot.review.annotations import TAG_CHARS, tag_form
+from bot.staff_labels import staff_labels
 
 MIN_YEAR, MAX_YEAR = 2000, 2999  # date filters outside these mean nothing for this service
-CHANNELS = {"rest": "czat na stronie", "facebook": "Messenger", "cmdline": "terminal"}
+CHANNELS = staff_labels("channels")
 
 
 def _flag(value: str | None) -> bool | None:

@@ -24,19 +24,17 @@ from bot.review.summary import (
     shown_text,
 )
 from bot.review.tracker import EVENTS, has_events, to_datetime
+from bot.staff_labels import staff_labels
 from bot.storage.db import Database
 from bot.storage.models import ReviewConversation, ReviewFlag, Ticket, TicketStatus
 
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
 # Rasa's own handoff events, as the transcript names them.
-PAUSE_EVENTS = {
-    "pause": "Asystent wstrzymany (rozmowa u pracownika)",
-    "resume": "Asystent wznowiony",
-}
+PAUSE_EVENTS = staff_labels("pause_events", ("pause", "resume"))
+ENDED = (TicketStatus.closed, TicketStatus.returned, TicketStatus.cancelled)
 ENDINGS = {
-    TicketStatus.closed: "Zgłoszenie zamknięte",
-    TicketStatus.returned: "Rozmowa oddana asystentowi",
-    TicketStatus.cancelled: "Mieszkaniec wrócił do asystenta",
+    TicketStatus(key): text
+    for key, text in staff_labels("ticket_endings", (s.value for s in ENDED)).items()
 }
 
 

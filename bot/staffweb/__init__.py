@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from bot.staff_labels import staff_labels
 from bot.staffweb.formatting import clock, topic_title, waited
 from bot.staffweb.sessions import CSRF_FIELD, CSRF_HEADER, CookieSession, StaffSessions
 from bot.storage.identity import StaffView
@@ -32,7 +33,7 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
 }
-ROLE_NAMES = {"worker": "pracownik", "supervisor": "koordynator", "admin": "administrator"}
+ROLE_NAMES = staff_labels("roles", (role.value for role in Role))
 EXPIRED_FORM = (
     "Formularz wygasł lub nie pochodzi z konsoli. Proszę odświeżyć stronę i spróbować ponownie."
 )

@@ -20,27 +20,13 @@ from bot.console.service import Console
 from bot.handoff import CallbackService, TicketService
 from bot.handoff.tickets import TicketView
 from bot.masking import mask
+from bot.staff_labels import staff_labels
 from bot.staffweb import Pages
 from bot.storage.identity import StaffView
+from bot.storage.models import TicketStatus
 
-DONE = {
-    "claimed": "Zgłoszenie zostało przejęte.",
-    "sent": "Wiadomość została wysłana.",
-    "transferred": "Zgłoszenie zostało przekazane.",
-    "returned": "Rozmowa wróciła do asystenta.",
-    "closed": "Zgłoszenie zostało zamknięte.",
-    "callback_done": "Prośba o kontakt została oznaczona jako załatwiona.",
-    "staff_created": "Konto zostało utworzone.",
-    "staff_changed": "Konto zostało zmienione.",
-    "password_changed": "Hasło zostało zmienione. Inne sesje tego konta zostały zakończone.",
-}
-STATUS_TEXT = {
-    "waiting": "czeka",
-    "claimed": "przejęte",
-    "closed": "zamknięte",
-    "returned": "oddane asystentowi",
-    "cancelled": "mieszkaniec wrócił do asystenta",
-}
+DONE = staff_labels("console_done")
+STATUS_TEXT = staff_labels("ticket_status", (status.value for status in TicketStatus))
 PAGES = Pages(Path(__file__).resolve().parents[1] / "templates", DONE, status_text=STATUS_TEXT)
 
 

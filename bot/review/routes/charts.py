@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from bot.address.districts import DISTRICTS
 from bot.review.analytics import TOP_INTENTS, Analytics
 from bot.review.filters import CHANNELS, Filters
+from bot.staff_labels import staff_labels
 from bot.staffweb.formatting import topic_title
 
 LIST_URL = "/console/review"
@@ -19,41 +20,7 @@ LIST_URL = "/console/review"
 
 # Polish titles of the intents data/topics.yml has no title for (it names only the topics the
 # assistant offers as buttons); tests/review/test_analytics.py checks every intent in domain.yml.
-INTENT_TITLES = {
-    "greet": "Powitanie",
-    "goodbye": "Pożegnanie",
-    "thank": "Podziękowanie",
-    "affirm": "Tak",
-    "deny": "Nie",
-    "bot_challenge": "Czy to bot?",
-    "nlu_fallback": "Niezrozumiane",
-    "out_of_scope": "Poza zakresem",
-    "inform_address": "Podanie adresu",
-    "inform_district": "Podanie dzielnicy",
-    "decline_address": "Odmowa podania adresu",
-    "outside_krakow": "Spoza Krakowa",
-    "crisis_violence": "Kryzys: przemoc",
-    "crisis_suicide": "Kryzys: myśli samobójcze",
-    "crisis_danger": "Kryzys: zagrożenie",
-    "crisis_basic_needs": "Kryzys: podstawowe potrzeby",
-    "cancel_handoff": "Rezygnacja z pracownika",
-    "leave_contact": "Prośba o kontakt zwrotny",
-    "own_case": "Moja sprawa w MOPS",
-    # retrieval intents as the tracker stores them, without the sub-intent
-    "pora": "„Pora na aktywność”",
-    "cogito": "Projekt COGITO",
-    "support": "Formy wsparcia",
-    "situation": "Sytuacja życiowa",
-    "ask_cost": "Pytanie dopytujące: koszt",
-    "ask_when": "Pytanie dopytujące: kiedy",
-    "ask_who": "Pytanie dopytujące: dla kogo",
-    "ask_how_join": "Pytanie dopytujące: jak skorzystać",
-    "ask_where": "Pytanie dopytujące: gdzie",
-    "ask_results": "Pytanie dopytujące: wyniki",
-    "ask_funding": "Pytanie dopytujące: finansowanie",
-    "stop": "Przerwanie",
-    "no_contact": "Brak telefonu i e-maila",
-}
+INTENT_TITLES = staff_labels("intent_titles")
 
 
 def intent_title(name: str) -> str:

@@ -14,19 +14,10 @@ from fastapi import Depends, Request
 from bot.paths import domain_file
 from bot.review.conversations import ConversationIndex
 from bot.review.flags import Flags
+from bot.staff_labels import staff_labels
 from bot.staffweb import Denied, Pages
 
-DONE = {
-    "reviewed": "Rozmowa została oznaczona jako przejrzana.",
-    "unreviewed": "Zdjęto oznaczenie „przejrzana”.",
-    "flagged": "Wiadomość została oznaczona jako źle zrozumiana.",
-    "deleted": "Rozmowa została usunięta.",
-    "tagged": "Dodano etykietę.",
-    "tag_exists": "Rozmowa ma już tę etykietę.",
-    "untagged": "Usunięto etykietę.",
-    "noted": "Dodano notatkę.",
-    "note_deleted": "Usunięto notatkę.",
-}
+DONE = staff_labels("review_done")
 PAGES = Pages(Path(__file__).resolve().parents[1] / "templates", DONE)
 GONE = "Nie ma takiej rozmowy (mogła zostać usunięta)."
 
