@@ -18,7 +18,7 @@ from bot.contacts import contact_variables
 
 
 class ContactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
-    """Domain responses with `{info_phone}` and `{info_email}` filled in."""
+    """Domain responses with the contacts (`{info_phone}`, `{info_address}`, …) filled in."""
 
     def __init__(
         self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None

@@ -20,9 +20,21 @@ GENERATOR = "bot.rasa_nlg.ContactsNaturalLanguageGenerator"
 INFORMATION_POINT = re.compile(r"punk\w* informacyjn", re.IGNORECASE)
 
 
+# The branch search's prompt shows how to type an address with this example: it is no fact about
+# the information point, so the street may stand there.
+ADDRESS_EXAMPLE = "np. „Józefińska 14”"
+
+
 def contacts() -> list[str]:
     """The phone and e-mail as data/branches.yml writes them."""
-    return list(contact_variables(BranchCatalogue.load()).values())
+    variables = contact_variables(BranchCatalogue.load())
+    return [variables["info_phone"], variables["info_email"]]
+
+
+def street() -> str:
+    """The information point's street and number without "ul." ("Józefińska 14"), as any text
+    would type it."""
+    return contact_variables(BranchCatalogue.load())["info_address"].removeprefix("ul. ")
 
 
 def python_strings(source: Path) -> list[str]:
@@ -44,7 +56,8 @@ def python_strings(source: Path) -> list[str]:
     ]
 
 
-def test_the_contacts_are_typed_only_in_the_branch_file() -> None:
+def texts_but_the_branch_file() -> dict[str, str]:
+    """domain.yml, the data files but data/branches.yml, and the code's string literals."""
     sources = [domain_file(), *sorted(data_dir().glob("*.yml"))]
     texts = {
         str(path.relative_to(domain_file().parent)): path.read_text(encoding="utf-8")
@@ -54,8 +67,22 @@ def test_the_contacts_are_typed_only_in_the_branch_file() -> None:
     for folder in ("bot", "actions"):
         for module in sorted((PROJECT_ROOT / folder).rglob("*.py")):
             texts[str(module.relative_to(PROJECT_ROOT))] = "\n".join(python_strings(module))
+    return texts
+
+
+def test_the_contacts_are_typed_only_in_the_branch_file() -> None:
+    texts = texts_but_the_branch_file()
     typed = [(name, c) for name, text in texts.items() for c in contacts() if c in text]
     assert typed == [], "write {info_phone} / {info_email} instead"
+
+
+def test_the_street_is_typed_only_in_the_branch_file() -> None:
+    typed = [
+        name
+        for name, text in texts_but_the_branch_file().items()
+        if street() in text.replace(ADDRESS_EXAMPLE, "")
+    ]
+    assert typed == [], "write {info_address} (or {info_postal_address}) instead"
 
 
 def test_every_placeholder_of_a_response_is_known() -> None:
@@ -93,6 +120,7 @@ def test_rasa_fills_the_contacts_into_its_responses(rasa_texts: dict[str, str]) 
     assert "utter_support/counselling_legal" in naming_the_point  # a retrieval response too
     assert all(phone in text for text in naming_the_point.values())
     assert email in naming_the_point["utter_out_of_scope"]
+    assert f"ul. {street()}" in naming_the_point["utter_crisis_basic_needs"]
     assert not [n for n, t in rasa_texts.items() if "{info_" in t]
 
 
@@ -114,6 +142,14 @@ def test_the_actions_messages_show_the_contacts(reply: Reply) -> None:
     text = Messages.load().render(reply).text
     assert INFORMATION_POINT.search(text)
     assert all(contact in text for contact in contacts())
+    assert f"ul. {street()}" in text
+
+
+def test_the_address_is_the_street_or_the_postal_address_of_the_branch_file() -> None:
+    point = BranchCatalogue.load().information_point
+    variables = contact_variables()
+    assert variables["info_postal_address"] == point.address == "ul. Józefińska 14, 30-529 Kraków"
+    assert variables["info_address"] == "ul. Józefińska 14"
 
 
 def test_a_text_read_straight_from_the_domain_is_filled() -> None:
