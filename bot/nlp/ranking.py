@@ -64,3 +64,26 @@ def choose_answer(message: Message, key: str, confidence: float) -> None:
     }
     selector[RESPONSE_SELECTOR_DEFAULT_INTENT] = entry
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
+
+
+def answer_of_the_intent(message: Message) -> None:
+    """The answer Rasa gives belongs to the intent the message was classified as.
+
+    One response selector ranks the answers of every retrieval intent together, and Rasa answers
+    `utter_pora` with the selector's top answer even when that is "support/family_assistant". The
+    intent has the last word (the guards and the part readings have decided it): its best-ranked
+    answer is given.
+    """
+    intent = message.get(INTENT) or {}
+    selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    entry = selector.get(RESPONSE_SELECTOR_DEFAULT_INTENT) or {}
+    prefix = f"{intent.get('name')}/"
+    chosen = (entry.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(INTENT_RESPONSE_KEY) or ""
+    own = [
+        r
+        for r in entry.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+        if str(r.get(INTENT_RESPONSE_KEY) or "").startswith(prefix)
+    ]
+    if own and not chosen.startswith(prefix):
+        key = str(own[0][INTENT_RESPONSE_KEY])
+        choose_answer(message, key, intent.get(PREDICTED_CONFIDENCE_KEY, 1.0))

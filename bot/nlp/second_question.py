@@ -5,7 +5,8 @@ the assistant would give. It takes PartReader's reading of each part (bot/nlp/pa
 two parts ask about different topics, the first question is the one answered, even if the
 whole-message classifier chose the second or was unsure, and the other topic goes into
 `other_question` (a data/topics.yml key) for action_offer_other_question. A crisis, or an address
-found in the message, is never overridden.
+found in the message, is never overridden. First of all, the answer is made the intent's own
+(bot/nlp/ranking.answer_of_the_intent).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.follow_up import FollowUps
 from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_crisis
 from bot.nlp.part_reader import PART_READINGS
-from bot.nlp.ranking import choose_answer
+from bot.nlp.ranking import answer_of_the_intent, choose_answer
 from bot.other_question import OTHER_QUESTION, other_topic, two_questions
 
 
@@ -35,6 +36,7 @@ class SecondQuestion(UntrainedComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            answer_of_the_intent(message)
             parse = message.as_dict(only_output_properties=True)
             if is_crisis((parse.get("intent") or {}).get("name")):
                 continue
