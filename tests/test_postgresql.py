@@ -1,14 +1,13 @@
 """The console database and the conversation review on a real PostgreSQL server (tests/postgres.py).
 
-Migrations first (up, twice, down to nothing and up again). Then the SQLite suites' own tests run
-again: this module is marked `databases("postgresql")`, so tests/conftest.py's `db` (the migrated
-console database, emptied for each test) and `tracker_url` (a database without Rasa's `events`
-table yet) are PostgreSQL's, and the imported tests of the handoff, the review list, transcripts,
-tags, retention and analytics run unchanged on it (a test marked `databases("sqlite",
-"postgresql")` where it lives runs on both without being imported here). Below them, what has no
-SQLite twin: races between two processes (claims, the first sync), Rasa's own SQL tracker store,
-LIKE wildcards in searches, and the analytics and list of the same data on both databases.
-"""
+Migrations first (up, twice, down to nothing and up again). This module is marked
+`databases("postgresql")`, so tests/conftest.py's `db` (the migrated console database, emptied for
+each test) and `tracker_url` (a database without Rasa's `events` table yet) are PostgreSQL's. The
+SQLite suites' tests that must hold on PostgreSQL too (the handoff, the review list, transcripts,
+tags, retention and analytics) are marked `databases("sqlite", "postgresql")` where they live and
+run on both from there. Here, what has no SQLite twin: races between two processes (claims, the
+first sync), Rasa's own SQL tracker store, LIKE wildcards in searches, and the analytics and list
+of the same data on both databases."""
 
 from __future__ import annotations
 
@@ -43,19 +42,6 @@ from bot.storage import Database, upgrade
 from bot.storage.migrate import alembic_config
 from bot.storage.models import Base, ReviewConversation, ReviewSync, Ticket, TicketStatus
 from tests.console.conftest import add_staff, sqlite_url
-from tests.console.test_handoff import (  # noqa: F401  (run again here, on PostgreSQL)
-    test_callbacks_need_consent_and_are_marked_done_once,
-    test_claim_race_over_two_separate_engines,
-    test_queue_waiting_first_oldest_first_with_waiting_time,
-    test_supervisor_may_close_anyones_ticket_but_not_transfer_to_nobody,
-    test_transfer_give_back_close_and_their_audit_entries,
-    test_two_workers_claiming_at_once_exactly_one_wins,
-)
-from tests.handoff.test_desk import (  # noqa: F401  (run again here, on PostgreSQL)
-    test_cancel_ends_the_ticket_or_just_drops_the_request,
-    test_leaving_a_contact_ends_the_ticket_and_links_the_call_back,
-    test_queue_places_count_only_waiting_tickets_oldest_first,
-)
 from tests.postgres import create_database
 from tests.review.conftest import (  # noqa: F401  (`index`, `tracker`: fixtures, used by `review`)
     NOW,
@@ -64,38 +50,10 @@ from tests.review.conftest import (  # noqa: F401  (`index`, `tracker`: fixtures
     index,
     tracker,
 )
-from tests.review.test_analytics import (  # noqa: F401  (run again here, on PostgreSQL)
-    ADDRESS,
-    FALLBACK,
-    GREET,
-    UNSURE_ADDRESS,
-    filled,
-    test_counts_per_day_channel_intent_and_district,
-    test_date_range_uses_krakow_days,
-    test_every_link_opens_exactly_what_it_counts,
-)
-from tests.review.test_conversations import (  # noqa: F401  (run again here, on PostgreSQL)
-    ids,
-    test_a_tag_is_added_once,
-    test_filters_select_what_staff_ask_for,
-    test_handed_over_and_reviewed,
-    test_keyset_paging_visits_each_conversation_once,
-    test_list_shows_masked_preview_and_facts,
-    test_notes_are_masked_in_transcripts_and_exports,
-    test_only_the_author_or_a_supervisor_deletes_a_note,
-    test_sync_is_incremental,
-    test_tag_and_district_filters,
-    test_transcript_masks_unless_unmasked,
-    test_transcript_shows_handoff_events,
-    test_workers_messages_and_rasas_pause_and_resume_are_in_the_transcript,
-)
-from tests.review.test_retention import (  # noqa: F401  (run again here, on PostgreSQL)
-    test_command_line,
-    test_exactly_the_old_conversations_are_deleted,
-    test_supervisor_deletes_one_conversation,
-)
+from tests.review.test_analytics import ADDRESS, FALLBACK, GREET, UNSURE_ADDRESS
+from tests.review.test_conversations import ids
 
-# Every test here, the imported ones too, on PostgreSQL: `db` and `tracker_url` (tests/conftest.py).
+# Every test here on PostgreSQL: `db` and `tracker_url` (tests/conftest.py).
 pytestmark = [pytest.mark.slow, pytest.mark.databases("postgresql")]
 NAMES = (f"test_{n}" for n in itertools.count())
 

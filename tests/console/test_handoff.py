@@ -30,6 +30,7 @@ def audit_trail(db: Database) -> list[tuple[int | None, str, str]]:
         return [(e.actor_id, e.action, e.target) for e in entries]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_queue_waiting_first_oldest_first_with_waiting_time(db: Database) -> None:
     clock = Clock()
     tickets = TicketService(db, clock)
@@ -50,6 +51,7 @@ def test_queue_waiting_first_oldest_first_with_waiting_time(db: Database) -> Non
     assert queue[2].claimed_by_name == "Anna"
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_two_workers_claiming_at_once_exactly_one_wins(db: Database) -> None:
     tickets = TicketService(db)
     workers = [add_staff(db, f"worker{i}", name=f"W{i}") for i in range(2)]
@@ -81,6 +83,7 @@ def test_two_workers_claiming_at_once_exactly_one_wins(db: Database) -> None:
         assert claims == [(winners[0], "ticket.claimed", f"ticket:{ticket.id}")]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_claim_race_over_two_separate_engines(db: Database) -> None:
     """Two gateway processes share the database: each has its own engine and connections."""
     other = Database(db.url)
@@ -94,6 +97,7 @@ def test_claim_race_over_two_separate_engines(db: Database) -> None:
         other.dispose()
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_transfer_give_back_close_and_their_audit_entries(db: Database) -> None:
     tickets = TicketService(db)
     ania, basia = add_staff(db, "ania"), add_staff(db, "basia", name="Barbara")
@@ -126,6 +130,7 @@ def test_transfer_give_back_close_and_their_audit_entries(db: Database) -> None:
     ]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_supervisor_may_close_anyones_ticket_but_not_transfer_to_nobody(db: Database) -> None:
     tickets = TicketService(db)
     ania, szefowa = add_staff(db, "ania"), add_staff(db, "szefowa", Role.supervisor)
@@ -138,6 +143,7 @@ def test_supervisor_may_close_anyones_ticket_but_not_transfer_to_nobody(db: Data
         tickets.claim(12345, ania)
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_callbacks_need_consent_and_are_marked_done_once(db: Database) -> None:
     callbacks = CallbackService(db)
     ania = add_staff(db, "ania")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from bot.handoff.contact import parse_contact
 from bot.handoff.desk import (
     HandoffDesk,
@@ -47,6 +49,7 @@ def test_office_hours_decide_between_a_worker_now_and_a_call_back(db: Database) 
     assert "Teraz nikt nie odpowie" not in during and "Zapiszę numer" in during
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_queue_places_count_only_waiting_tickets_oldest_first(db: Database) -> None:
     desk = desk_at(db, MONDAY_NOON)
     first, reply = desk.open("conv-a", "web", "Zasiłek", topic=None, district=None)
@@ -64,6 +67,7 @@ def test_a_ticket_carries_the_branch_of_the_district(db: Database) -> None:
     assert ticket.branch and ticket.district == "IV" and ticket.topic == "support/kis"
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_cancel_ends_the_ticket_or_just_drops_the_request(db: Database) -> None:
     desk = desk_at(db, MONDAY_NOON)
     desk.open("c", "web", "Pomoc", None, None)
@@ -74,6 +78,7 @@ def test_cancel_ends_the_ticket_or_just_drops_the_request(db: Database) -> None:
     assert "ticket.cancelled.resident" in actions
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_leaving_a_contact_ends_the_ticket_and_links_the_call_back(db: Database) -> None:
     desk = desk_at(db, MONDAY_NOON)
     ticket, _ = desk.open("c", "web", "Zasiłek stały", None, None)

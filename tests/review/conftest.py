@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,11 +99,6 @@ def add_tickets(db: Database, tickets: list[tuple[str, datetime, datetime | None
 def add_conversation(engine: Engine, sender: str, start: datetime, turns: list[Turn], **kw) -> None:
     with engine.begin() as connection:
         connection.execute(EVENTS.insert(), event_rows(sender, start.timestamp(), turns, **kw))
-
-
-@pytest.fixture
-def tracker_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'tracker.db'}"
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def filled(index: ConversationIndex, tracker) -> ConversationIndex:
     return index
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_counts_per_day_channel_intent_and_district(filled: ConversationIndex) -> None:
     data = compute(filled.db)
     assert [(d.day, d.conversations, d.trouble, d.handed) for d in data.days] == [
@@ -74,6 +75,7 @@ def test_counts_per_day_channel_intent_and_district(filled: ConversationIndex) -
     assert waiting.average_seconds == pytest.approx(315, abs=0.5)
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_date_range_uses_krakow_days(filled: ConversationIndex) -> None:
     one = compute(filled.db, D21, D21)
     assert [(d.day, d.conversations) for d in one.days] == [(D21, 1)]  # b2 is 22.11 in Kraków
@@ -97,6 +99,7 @@ def _listed(index: ConversationIndex, href: str) -> int:
     return sum(1 for _ in index.iterate(_filters(href)))
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_every_link_opens_exactly_what_it_counts(filled: ConversationIndex) -> None:
     data: Analytics = compute(filled.db, D20, D22)
     by_key = {chart.key: chart for chart in charts(data)}

@@ -61,6 +61,7 @@ def ids(index: ConversationIndex, **query: str) -> list[str]:
     return [r.conversation_id for r in index.list(Filters.from_query(query), limit=50).rows]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_filters_select_what_staff_ask_for(index: ConversationIndex) -> None:
     build(index)
     assert ids(index) == ["web-address", "fb-zasilek", "web-pesel", "web-old"]
@@ -77,6 +78,7 @@ def test_filters_select_what_staff_ask_for(index: ConversationIndex) -> None:
     assert ids(index, q="[PESEL]") == ["web-pesel"]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_handed_over_and_reviewed(index: ConversationIndex) -> None:
     build(index)
     TicketService(index.db).open("fb-zasilek", "facebook", "zasiłek")
@@ -87,6 +89,7 @@ def test_handed_over_and_reviewed(index: ConversationIndex) -> None:
     assert "web-old" not in ids(index, reviewed="0")
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_list_shows_masked_preview_and_facts(index: ConversationIndex) -> None:
     build(index)
     row = {r.conversation_id: r for r in index.list(Filters(), limit=50).rows}
@@ -96,6 +99,7 @@ def test_list_shows_masked_preview_and_facts(index: ConversationIndex) -> None:
     assert row["web-address"].intents == ["greet", "inform_address"]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_keyset_paging_visits_each_conversation_once(index: ConversationIndex) -> None:
     for n in range(8):
         add_conversation(index.tracker, f"c{n}", NOW - timedelta(hours=n), [Turn("hej")])
@@ -111,6 +115,7 @@ def test_keyset_paging_visits_each_conversation_once(index: ConversationIndex) -
     assert seen == [f"c{n}" for n in range(8)] and pages == 3
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_sync_is_incremental(index: ConversationIndex) -> None:
     build(index)
     assert index.sync() == 0
@@ -120,6 +125,7 @@ def test_sync_is_incremental(index: ConversationIndex) -> None:
     assert "web-old" in ids(index, trouble="1")
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_transcript_masks_unless_unmasked(index: ConversationIndex) -> None:
     build(index)
     transcript = index.transcript("web-pesel")
@@ -134,6 +140,7 @@ def test_transcript_masks_unless_unmasked(index: ConversationIndex) -> None:
     assert index.transcript("nobody") is None
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_transcript_shows_handoff_events(index: ConversationIndex) -> None:
     build(index)
     ticket = TicketService(index.db).open("fb-zasilek", "facebook", "zasiłek")
@@ -158,6 +165,7 @@ def test_empty_or_missing_tracker_store(db, tmp_path) -> None:
     }
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_workers_messages_and_rasas_pause_and_resume_are_in_the_transcript(
     index: ConversationIndex,
 ) -> None:
@@ -210,6 +218,7 @@ def build_tagged(index: ConversationIndex) -> None:
     index.add_note("web-pesel", "pilne", actor_id=None)  # a note is not a tag
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 @pytest.mark.parametrize("sparse", [5000, 1], ids=["from-tagged-ids", "exists-probe"])
 def test_tag_and_district_filters(
     index: ConversationIndex, monkeypatch: pytest.MonkeyPatch, sparse: int
@@ -291,6 +300,7 @@ def test_a_tag_is_a_short_label() -> None:
     assert clean_note("x" * 2000) == "x" * 2000
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_a_tag_is_added_once(index: ConversationIndex) -> None:
     build(index)
     assert index.add_tag("web-old", "pilne", actor_id=None)
@@ -298,6 +308,7 @@ def test_a_tag_is_added_once(index: ConversationIndex) -> None:
     assert index.transcript("web-old").tags == ["pilne"]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_notes_are_masked_in_transcripts_and_exports(index: ConversationIndex) -> None:
     build(index)
     note_id = index.add_note("web-old", NOTE, actor_id=None)
@@ -323,6 +334,7 @@ def staff(index: ConversationIndex, first_name: str, role: Role) -> Actor:
         return Actor(row.id, role)
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_only_the_author_or_a_supervisor_deletes_a_note(index: ConversationIndex) -> None:
     build(index)
     ania, ola = staff(index, "Ania", Role.worker), staff(index, "Ola", Role.worker)

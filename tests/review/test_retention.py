@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.handoff import CallbackService, TicketService
@@ -23,6 +24,7 @@ def senders(index: ConversationIndex) -> set[str]:
         return set(connection.scalars(select(EVENTS.c.sender_id).distinct()))
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_exactly_the_old_conversations_are_deleted(index: ConversationIndex) -> None:
     tracker, db = index.tracker, index.db
     for days in (1, 89, 91, 200):
@@ -51,6 +53,7 @@ def test_exactly_the_old_conversations_are_deleted(index: ConversationIndex) -> 
         assert session.scalars(select(AuditEntry.action)).all()[-1] == "review.retention"
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_supervisor_deletes_one_conversation(index: ConversationIndex) -> None:
     add_conversation(index.tracker, "a", NOW, [Turn("hej")])
     add_conversation(index.tracker, "b", NOW, [Turn("hej")])
@@ -60,6 +63,7 @@ def test_supervisor_deletes_one_conversation(index: ConversationIndex) -> None:
     assert [r.conversation_id for r in index.list(Filters()).rows] == ["b"]
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_command_line(index: ConversationIndex, tracker_url: str) -> None:
     add_conversation(index.tracker, "old", NOW - timedelta(days=400), [Turn("hej")])
     add_conversation(index.tracker, "new", NOW.replace(year=2100), [Turn("hej")])
