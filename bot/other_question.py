@@ -3,9 +3,9 @@
 Tested without Rasa. The NLU component `SecondQuestion` (bot/nlp/second_question.py) reads each
 part of such a message on its own (`two_questions`): the first question is the main one, as people
 ask what matters most first, and the next question on another topic is offered. A part that names
-no topic ("a dla kogo?") is read in the context of the part before it. When the parts cannot be
-read with confidence, the whole-message ranking gives the other topic (`other_topic`). After the
-answer, action_offer_other_question offers it.
+no topic ("a dla kogo?") is read in the context of the part before it. When fewer than two parts
+can be read with confidence, nothing is offered: a button for a question the resident did not ask
+misleads. After the answer, action_offer_other_question offers the other topic.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from bot.clarify import Topic, answers_of, intent_key
+from bot.clarify import Topic
 from bot.follow_up import ASPECTS, FollowUps
 from bot.messages import Reply
 
@@ -32,10 +31,6 @@ _BOUNDARY = re.compile(
 )
 _MIN_PART_WORDS = 2
 OTHER_QUESTION = "other_question"  # key in the parse data: the other topic's key
-# The other topic must be at least this likely (intent confidence, times the answer's for a
-# retrieval intent) to be offered. The classifiers are sure of one topic even when a message asks
-# two, so the bar is low; two question parts are required first.
-MIN_CONFIDENCE = 0.01
 # A part is read as a question on a topic from this probability on (the part model's, summed over
 # the labels that lead to the same topic button).
 PART_CONFIDENCE = 0.35
@@ -148,34 +143,6 @@ def _reading(
         return None, 0.0, False
     best = max(by_topic, key=lambda key: by_topic[key])
     return best, by_topic[best], by_aspect[best] > by_topic[best] / 2
-
-
-def other_topic(text: str, parse: Mapping[str, Any], topics: Mapping[str, Topic]) -> Topic | None:
-    """The likeliest topic besides the answered one, for a message of two questions."""
-    if len(question_parts(text)) < 2:
-        return None
-    answered = intent_key(parse)
-    for key, confidence in _ranked_keys(parse):
-        if confidence < MIN_CONFIDENCE:
-            break
-        if key != answered and key in topics:
-            return topics[key]
-    return None
-
-
-def _ranked_keys(parse: Mapping[str, Any]) -> list[tuple[str, float]]:
-    """Topic keys by likelihood: intents, and every answer of a retrieval intent."""
-    ranked = []
-    for entry in parse.get("intent_ranking") or []:
-        intent, confidence = entry.get("name"), entry.get("confidence", 0.0)
-        answers = answers_of(parse, intent)
-        if answers:
-            ranked += [
-                (a["intent_response_key"], confidence * a.get("confidence", 0.0)) for a in answers
-            ]
-        elif intent:
-            ranked.append((intent, confidence))
-    return sorted(ranked, key=lambda pair: -pair[1])
 
 
 def offer(topic: Topic) -> Reply:

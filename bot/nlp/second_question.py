@@ -21,7 +21,7 @@ from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_crisis
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import answer_of_the_intent, choose_answer
-from bot.other_question import OTHER_QUESTION, other_topic, two_questions
+from bot.other_question import OTHER_QUESTION, two_questions
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -46,10 +46,7 @@ class SecondQuestion(UntrainedComponent):
                 two_questions(text, readings, self._topics, self._follow_ups) if readings else None
             )
             if found is None:
-                topic = other_topic(text, parse, self._topics)
-                if topic:
-                    message.set(OTHER_QUESTION, topic.key, add_to_output=True)
-                continue
+                continue  # one question, or the parts could not be read: nothing to offer
             answered = intent_key(parse)
             main = found.main
             if main and main.key != answered and not message.get(ENTITIES):
