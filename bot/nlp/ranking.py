@@ -23,6 +23,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.clarify import intent_key
+
 
 def choose_intent(message: Message, name: str, confidence: float = 1.0) -> None:
     others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != name]
@@ -76,14 +78,9 @@ def answer_of_the_intent(message: Message) -> None:
     """
     intent = message.get(INTENT) or {}
     selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    # The intent's own best answer ("pora/funding"), or the intent itself.
+    key = intent_key({INTENT: intent, RESPONSE_SELECTOR_PROPERTY_NAME: selector})
     entry = selector.get(RESPONSE_SELECTOR_DEFAULT_INTENT) or {}
-    prefix = f"{intent.get('name')}/"
-    chosen = (entry.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(INTENT_RESPONSE_KEY) or ""
-    own = [
-        r
-        for r in entry.get(RESPONSE_SELECTOR_RANKING_KEY) or []
-        if str(r.get(INTENT_RESPONSE_KEY) or "").startswith(prefix)
-    ]
-    if own and not chosen.startswith(prefix):
-        key = str(own[0][INTENT_RESPONSE_KEY])
+    chosen = (entry.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(INTENT_RESPONSE_KEY)
+    if key and "/" in key and key != chosen:
         choose_answer(message, key, intent.get(PREDICTED_CONFIDENCE_KEY, 1.0))
