@@ -60,6 +60,16 @@ ORDINARY_UNDERSTOOD = 0.5  # FallbackClassifier's threshold in config.yml
 # this sure of is a crisis; from PART_HINT on, the answer gets the gentle line.
 PART_CERTAIN = 0.95
 PART_HINT = 0.85
+# Two different models that each lean towards a crisis (from BOTH_EACH on), neither sure, are sure
+# together from BOTH_TOGETHER on: "mam w ręku tabletki i właśnie je biorę" left DIET split between
+# a greeting and a crisis, and asked which topic was meant. The part model alone is sure of a
+# crisis from PART_ALONE on, when a crisis leads its reading of the whole message although DIET
+# reads an ordinary question ("dziecko się krztusi i nie może złapać powietrza" was out_of_scope).
+# From PART_WHOLE_HINT on, the answer gets the gentle line.
+BOTH_EACH = 0.3
+BOTH_TOGETHER = 1.15
+PART_ALONE = 0.7
+PART_WHOLE_HINT = 0.5
 
 
 def is_crisis(intent: str | None) -> bool:
@@ -189,6 +199,24 @@ def crisis_in_a_part(parts: Iterable[Mapping[str, float]]) -> tuple[str | None, 
         crises = {label: p for label, p in part.items() if is_crisis(label)}
         return max(crises, key=lambda label: crises[label]), True
     return None, share >= PART_HINT
+
+
+def crisis_of_both(ranking: Sequence[Mapping[str, Any]], whole: Mapping[str, float]) -> str | None:
+    """The crisis that DIET's ranking and the part model's whole-message reading tell together.
+
+    None when they do not, or when DIET is sure of a crisis that the part model does not follow
+    (below NO_VETO): that veto keeps its say (classifier_tier).
+    """
+    diet = {str(r.get("name")): r.get("confidence", 0.0) for r in ranking}
+    diet_share, part_share = crisis_share(diet), crisis_share(whole)
+    if diet_share >= CERTAIN_CONFIDENCE and part_share < NO_VETO:
+        return None
+    leads = bool(whole) and is_crisis(max(whole, key=lambda label: whole[label]))
+    both = min(diet_share, part_share) >= BOTH_EACH and diet_share + part_share >= BOTH_TOGETHER
+    if not (both or (leads and part_share >= PART_ALONE)):
+        return None
+    labels = {label for label in (*diet, *whole) if is_crisis(label)}
+    return max(labels, key=lambda label: diet.get(label, 0.0) + whole.get(label, 0.0))
 
 
 def _spans(phrase: Phrase, lemmas: list[str]) -> Iterator[set[int]]:

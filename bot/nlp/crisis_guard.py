@@ -18,10 +18,12 @@ from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import (
     CRISIS_HINT,
     NO_VETO,
+    PART_WHOLE_HINT,
     CrisisLexicon,
     Tier,
     classifier_tier,
     crisis_in_a_part,
+    crisis_of_both,
     crisis_share,
     gives_a_home_address,
     is_crisis,
@@ -48,8 +50,9 @@ class CrisisGuard(UntrainedComponent):
                 continue
             text = message.get(TEXT) or ""
             readings = dict(message.get(PART_READINGS) or {})
+            whole = readings.pop(text, None)
             # None for a model trained before the part model: its classifier decides alone.
-            second_opinion = crisis_share(readings.pop(text)) if text in readings else None
+            second_opinion = crisis_share(whole) if whole is not None else None
             # Parts only of a message that has several: a single one is the whole message.
             told, hinted = (
                 crisis_in_a_part(readings.values()) if len(readings) > 1 else (None, False)
@@ -58,13 +61,17 @@ class CrisisGuard(UntrainedComponent):
             if told and followed and not is_crisis((message.get(INTENT) or {}).get("name")):
                 choose_intent(message, told)
                 continue
-            tier = classifier_tier(
-                message.get(INTENT) or {}, message.get(INTENT_RANKING_KEY) or [], second_opinion
-            )
-            tier = Tier(tier.replacement, tier.hint or hinted, tier.confidence)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            home = gives_a_home_address(message.get(INTENT) or {}, message.get(ENTITIES) or [])
+            both = crisis_of_both(ranking, whole) if whole is not None and not home else None
+            if both:
+                choose_intent(message, both)
+                continue
+            tier = classifier_tier(message.get(INTENT) or {}, ranking, second_opinion)
+            leaning = (second_opinion or 0.0) >= PART_WHOLE_HINT
+            tier = Tier(tier.replacement, tier.hint or hinted or leaning, tier.confidence)
             if tier.replacement:
                 choose_intent(message, tier.replacement["name"], tier.confidence)
-            home = gives_a_home_address(message.get(INTENT) or {}, message.get(ENTITIES) or [])
             if tier.hint and not home:
                 message.set(CRISIS_HINT, True, add_to_output=True)
         return messages

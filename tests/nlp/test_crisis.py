@@ -9,6 +9,7 @@ from bot.nlp.crisis import (
     Tier,
     classifier_tier,
     crisis_in_a_part,
+    crisis_of_both,
     gives_a_home_address,
 )
 
@@ -202,3 +203,47 @@ def test_a_sure_classifier_the_part_model_does_not_follow_is_only_unsure() -> No
     assert vetoed.replacement == ranking[1] and vetoed.hint
     # A model trained before the part model existed: the classifier decides alone.
     assert classifier_tier(ranking[0], ranking) == Tier(None, False)
+
+
+def test_two_models_leaning_towards_a_crisis_are_sure_together() -> None:
+    # "mam w ręku tabletki i właśnie je biorę": DIET split between a greeting and two crises.
+    ranking = [
+        {"name": "greet", "confidence": 0.5},
+        {"name": "crisis_danger", "confidence": 0.3},
+        {"name": "crisis_suicide", "confidence": 0.2},
+    ]
+    reading = {"crisis_suicide": 0.45, "crisis_danger": 0.25, "situation/illness": 0.3}
+    assert crisis_of_both(ranking, reading) == "crisis_suicide"
+    # One model leaning alone, or both only a little, is not enough.
+    assert crisis_of_both(ranking, {"crisis_suicide": 0.2, "greet": 0.8}) is None
+    faint = [
+        {"name": "out_of_scope", "confidence": 0.6},
+        {"name": "crisis_danger", "confidence": 0.4},
+    ]
+    assert crisis_of_both(faint, {"crisis_danger": 0.6, "out_of_scope": 0.4}) is None
+
+
+def test_the_part_model_sure_of_a_crisis_outweighs_an_ordinary_reading() -> None:
+    # "dziecko się krztusi i nie może złapać powietrza": DIET read a question it cannot answer.
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.99},
+        {"name": "crisis_danger", "confidence": 0.01},
+    ]
+    assert crisis_of_both(ranking, {"crisis_danger": 0.75, "out_of_scope": 0.25}) == "crisis_danger"
+    assert crisis_of_both(ranking, {"crisis_danger": 0.6, "out_of_scope": 0.4}) is None
+    # A crisis share spread behind an ordinary leader does not count as the part model's reading.
+    spread = {
+        "situation/no_money": 0.28,
+        "crisis_danger": 0.26,
+        "crisis_suicide": 0.24,
+        "crisis_violence": 0.22,
+    }
+    assert crisis_of_both(ranking, spread) is None
+
+
+def test_the_veto_on_a_sure_classifier_is_kept() -> None:
+    ranking = [
+        {"name": "crisis_suicide", "confidence": 0.95},
+        {"name": "situation", "confidence": 0.05},
+    ]
+    assert crisis_of_both(ranking, {"crisis_suicide": 0.35, "situation/illness": 0.65}) is None
