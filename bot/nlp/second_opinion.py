@@ -21,6 +21,10 @@ from bot.nlp.ranking import choose_answer
 
 # The same bar as FallbackClassifier's threshold in config.yml: sure by the same standard.
 SURE = 0.5
+# A follow-up that names no topic is short ("a dla kogo to jest?"); a longer message whose best
+# guess is an aspect ("nie chce mi się stać w kolejce, czy mogę się umówić na godzinę") is a
+# question of its own, and the part model's reading of it counts.
+FOLLOW_UP_WORDS = 6
 
 
 def sure_reading(probabilities: dict[str, float], answerable: set[str]) -> tuple[str, float] | None:
@@ -49,10 +53,11 @@ class SecondOpinion(UntrainedComponent):
             if not any(r["name"] == FALLBACK_INTENT for r in full):
                 continue  # only unknown words (bot/nlp/unknown_words.py): nothing to read
             ranking = [r for r in full if r["name"] != FALLBACK_INTENT]
-            if ranking and ranking[0]["name"] in ASPECTS:
+            text = message.get(TEXT) or ""
+            if ranking and ranking[0]["name"] in ASPECTS and len(text.split()) <= FOLLOW_UP_WORDS:
                 continue
             readings = message.get(PART_READINGS) or {}
-            sure = sure_reading(readings.get(message.get(TEXT) or "", {}), self._answerable)
+            sure = sure_reading(readings.get(text, {}), self._answerable)
             if sure:
                 choose_answer(message, *sure)
         return messages

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from bot.nlp.second_opinion import sure_reading
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.clarify import FALLBACK_INTENT, OUT_OF_SCOPE
+from bot.nlp.part_reader import PART_READINGS
+from bot.nlp.second_opinion import SecondOpinion, sure_reading
 
 ANSWERABLE = {"situation/loneliness", "contact_info", "out_of_scope"}
 
@@ -16,3 +21,32 @@ def test_an_unsure_reading_or_one_without_an_answer_is_not() -> None:
     assert sure_reading({"situation/loneliness": 0.45, "deny": 0.55}, ANSWERABLE) is None
     assert sure_reading({"greet": 0.9, "contact_info": 0.1}, ANSWERABLE) is None
     assert sure_reading({}, ANSWERABLE) is None
+
+
+def _unsure(text: str, best_guess: str, reading: dict[str, float]) -> Message:
+    ranking = [
+        {"name": FALLBACK_INTENT, "confidence": 0.5},
+        {"name": best_guess, "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    return Message(
+        data={
+            TEXT: text,
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+            PART_READINGS: {text: reading},
+        }
+    )
+
+
+def test_a_short_question_about_an_aspect_is_left_to_the_dialogue() -> None:
+    message = _unsure("a dla kogo to jest?", "ask_who", {OUT_OF_SCOPE: 0.7, "ask_who": 0.3})
+    SecondOpinion.from_data().process([message])
+    assert message.get(INTENT)["name"] == FALLBACK_INTENT
+
+
+def test_a_longer_question_whose_best_guess_is_an_aspect_gets_the_second_opinion() -> None:
+    text = "nie chce mi sie stac w kolejce, czy moge sie umowic na konkretna godzine"
+    message = _unsure(text, "ask_who", {OUT_OF_SCOPE: 0.62, "ask_who": 0.38})
+    SecondOpinion.from_data().process([message])
+    assert message.get(INTENT)["name"] == OUT_OF_SCOPE
