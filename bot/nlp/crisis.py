@@ -67,7 +67,7 @@ PART_HINT = 0.85
 # reads an ordinary question ("dziecko się krztusi i nie może złapać powietrza" was out_of_scope).
 # From PART_WHOLE_HINT on, the answer gets the gentle line.
 BOTH_EACH = 0.3
-BOTH_TOGETHER = 1.15
+BOTH_TOGETHER = 1.3
 PART_ALONE = 0.7
 PART_WHOLE_HINT = 0.5
 

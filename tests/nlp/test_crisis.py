@@ -208,11 +208,11 @@ def test_a_sure_classifier_the_part_model_does_not_follow_is_only_unsure() -> No
 def test_two_models_leaning_towards_a_crisis_are_sure_together() -> None:
     # "mam w ręku tabletki i właśnie je biorę": DIET split between a greeting and two crises.
     ranking = [
-        {"name": "greet", "confidence": 0.5},
-        {"name": "crisis_danger", "confidence": 0.3},
-        {"name": "crisis_suicide", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.4},
+        {"name": "crisis_danger", "confidence": 0.35},
+        {"name": "crisis_suicide", "confidence": 0.25},
     ]
-    reading = {"crisis_suicide": 0.45, "crisis_danger": 0.25, "situation/illness": 0.3}
+    reading = {"crisis_suicide": 0.5, "crisis_danger": 0.25, "situation/illness": 0.25}
     assert crisis_of_both(ranking, reading) == "crisis_suicide"
     # One model leaning alone, or both only a little, is not enough.
     assert crisis_of_both(ranking, {"crisis_suicide": 0.2, "greet": 0.8}) is None
