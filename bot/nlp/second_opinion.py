@@ -5,6 +5,8 @@ is a second, different model: where DIET falls below the fallback threshold and 
 reads one topic with at least that confidence, the assistant answers that topic instead of asking
 which one. A crisis is CrisisGuard's decision, and an unclear short question whose best guess is
 an aspect ("a dla kogo?") is left to the dialogue, which reads it in the topic under discussion.
+"I do not know" (out_of_scope) is no answer either: where DIET settles on it and the part model
+is sure of a topic the assistant knows ("psycholog w mopsie jest?"), that topic is answered.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ SURE = 0.5
 # guess is an aspect ("nie chce mi się stać w kolejce, czy mogę się umówić na godzinę") is a
 # question of its own, and the part model's reading of it counts.
 FOLLOW_UP_WORDS = 6
+# Not topics the assistant tells about: whether a question is about one's own case or a general
+# rule it cannot answer, DIET's choice between own_case and out_of_scope stands.
+NOT_TOLD = frozenset({"own_case", "request_human", "help"})
 
 
 def sure_reading(probabilities: dict[str, float], answerable: set[str]) -> tuple[str, float] | None:
@@ -39,6 +44,7 @@ def sure_reading(probabilities: dict[str, float], answerable: set[str]) -> tuple
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SecondOpinion(UntrainedComponent):
     def __init__(self, topics: dict[str, Topic]) -> None:
+        self._topics = set(topics) - NOT_TOLD
         self._answerable = {*topics, OUT_OF_SCOPE}
 
     @classmethod
@@ -47,17 +53,23 @@ class SecondOpinion(UntrainedComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT:
-                continue
-            full = message.get(INTENT_RANKING_KEY) or []
-            if not any(r["name"] == FALLBACK_INTENT for r in full):
-                continue  # only unknown words (bot/nlp/unknown_words.py): nothing to read
-            ranking = [r for r in full if r["name"] != FALLBACK_INTENT]
-            text = message.get(TEXT) or ""
-            if ranking and ranking[0]["name"] in ASPECTS and len(text.split()) <= FOLLOW_UP_WORDS:
-                continue
-            readings = message.get(PART_READINGS) or {}
-            sure = sure_reading(readings.get(text, {}), self._answerable)
+            intent = (message.get(INTENT) or {}).get("name")
+            reading = (message.get(PART_READINGS) or {}).get(message.get(TEXT) or "", {})
+            sure = None
+            if intent == OUT_OF_SCOPE:
+                sure = sure_reading(reading, self._topics)
+            elif intent == FALLBACK_INTENT and self._unclear_question(message):
+                sure = sure_reading(reading, self._answerable)
             if sure:
                 choose_answer(message, *sure)
         return messages
+
+    @staticmethod
+    def _unclear_question(message: Message) -> bool:
+        """Below the threshold with words to read, and not a short follow-up about an aspect."""
+        full = message.get(INTENT_RANKING_KEY) or []
+        if not any(r["name"] == FALLBACK_INTENT for r in full):
+            return False  # only unknown words (bot/nlp/unknown_words.py): nothing to read
+        ranking = [r for r in full if r["name"] != FALLBACK_INTENT]
+        short = len((message.get(TEXT) or "").split()) <= FOLLOW_UP_WORDS
+        return not (ranking and ranking[0]["name"] in ASPECTS and short)

@@ -50,3 +50,33 @@ def test_a_longer_question_whose_best_guess_is_an_aspect_gets_the_second_opinion
     message = _unsure(text, "ask_who", {OUT_OF_SCOPE: 0.62, "ask_who": 0.38})
     SecondOpinion.from_data().process([message])
     assert message.get(INTENT)["name"] == OUT_OF_SCOPE
+
+
+def _settled(text: str, reading: dict[str, float]) -> Message:
+    ranking = [{"name": OUT_OF_SCOPE, "confidence": 0.9}, {"name": "support", "confidence": 0.1}]
+    return Message(
+        data={
+            TEXT: text,
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+            PART_READINGS: {text: reading},
+        }
+    )
+
+
+def test_i_do_not_know_gives_way_to_a_topic_the_part_model_is_sure_of() -> None:
+    message = _settled(
+        "psycholog u was jest?", {"support/counselling_psych": 0.7, OUT_OF_SCOPE: 0.3}
+    )
+    SecondOpinion.from_data().process([message])
+    assert message.get(INTENT)["name"] == "support"
+    assert message.get("response_selector")["default"]["response"]["intent_response_key"] == (
+        "support/counselling_psych"
+    )
+
+
+def test_i_do_not_know_stays_for_an_unsure_reading_or_ones_own_case() -> None:
+    unsure = _settled("czy psycholog przyjmuje w soboty", {"support/counselling_psych": 0.45})
+    own = _settled("ile jeszcze czekac na decyzje", {"own_case": 0.8, OUT_OF_SCOPE: 0.2})
+    SecondOpinion.from_data().process([unsure, own])
+    assert unsure.get(INTENT)["name"] == own.get(INTENT)["name"] == OUT_OF_SCOPE
