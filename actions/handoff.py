@@ -15,6 +15,7 @@ from bot.handoff.desk import (
     HANDOFF_SLOTS,
     NO_CONTACT,
     NO_CONTACT_INTENT,
+    WORKER_INTENTS,
     HandoffDesk,
     HandoffRequest,
     Mode,
@@ -100,7 +101,10 @@ class ValidateHandoffForm(FormValidationAction):
             if _has_no_contact(intent, str(value)):
                 # Another way instead of the same question again (action_handoff_submit).
                 return {"handoff_consent": False, "callback_contact": NO_CONTACT}
-            dispatcher.utter_message(text=str(error))
+            if intent in WORKER_INTENTS:  # "proszę przekazać do pracownika": why the contact
+                say(dispatcher, Reply("callback_contact_for_worker"))
+            else:
+                dispatcher.utter_message(text=str(error))
             return {"callback_contact": None}
         return {"callback_contact": contact.value}  # normalised: parsing it again gives it back
 

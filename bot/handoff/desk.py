@@ -29,6 +29,8 @@ from bot.storage.models import ContactKind, TicketStatus
 CANCEL_INTENT = "cancel_handoff"
 LEAVE_CONTACT_INTENT = "leave_contact"
 NO_CONTACT_INTENT = "no_contact"
+# Asking for a person or a call back: inside the call-back form, a wish to go on, not a contact.
+WORKER_INTENTS = frozenset({"request_human", LEAVE_CONTACT_INTENT})
 # Intents that leave the handoff form at a step that takes any text (the description, the
 # contact); at the consent question the rules in data/rules/handoff.yml do it.
 LEAVE_FORM_INTENTS = frozenset({CANCEL_INTENT, "stop", "help"})

@@ -220,6 +220,21 @@ def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db
 
 
 @pytest.mark.usefixtures("workers")
+def test_asking_for_a_worker_at_the_contact_question_is_told_why_the_contact_is_needed(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        resident.say("chcę rozmawiać z pracownikiem")
+        resident.say("Tak, zgadzam się", "/affirm")
+        resident.say("Potrzebuję pomocy w sprawie opieki nad mamą")
+        why = texts(resident.say("chcę rozmawiać z pracownikiem socjalnym"))
+        saved = texts(resident.say("600 100 200"))
+    assert "przekażę sprawę pracownikowi" in why and "To nie wygląda na numer" not in why
+    assert "prośba o kontakt została zapisana" in saved
+
+
+@pytest.mark.usefixtures("workers")
 def test_no_consent_no_ticket(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     resident.say("chcę rozmawiać z pracownikiem")
