@@ -232,6 +232,8 @@ def test_asking_for_a_worker_at_the_contact_question_is_told_why_the_contact_is_
         saved = texts(resident.say("600 100 200"))
     assert "przekażę sprawę pracownikowi" in why and "To nie wygląda na numer" not in why
     assert "prośba o kontakt została zapisana" in saved
+    (callback,) = [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+    assert callback.contact_kind == "phone"
 
 
 @pytest.mark.usefixtures("workers")
