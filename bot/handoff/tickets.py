@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Update
 
 from bot.storage import audit
 from bot.storage.db import Database, changed_rows
@@ -25,6 +26,19 @@ ACTIVE = (TicketStatus.waiting, TicketStatus.claimed)
 
 class HandoffError(Exception):
     """A change that cannot be made; the message is meant for the worker (Polish)."""
+
+
+def change_one(session: Session, statement: Update, why_not: Callable[[], str]) -> None:
+    """Run a conditional UPDATE meant for exactly one row: of simultaneous changes the database
+    lets one through. When no row changed, `why_not()` (read after the update) tells why."""
+    changed = changed_rows(session, statement.execution_options(synchronize_session=False))
+    if changed != 1:
+        raise HandoffError(why_not())
+
+
+def by_handler(statement: Update, handler: Any, actor: Actor) -> Update:
+    """Limit a change to rows whose `handler` column is `actor`; supervisors act on any."""
+    return statement if actor.supervises else statement.where(handler == actor.id)
 
 
 @dataclass(frozen=True)
@@ -176,15 +190,13 @@ class TicketService:
         """Take a waiting ticket; exactly one of several simultaneous claims succeeds."""
         values = {"status": TicketStatus.claimed, "claimed_by": actor.id, "claimed_at": self.now()}
         with self.db.transaction() as session:
-            changed = changed_rows(
+            change_one(
                 session,
                 update(Ticket)
                 .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.waiting)
-                .values(**values)
-                .execution_options(synchronize_session=False),
+                .values(**values),
+                lambda: self._why_not(session, ticket_id, actor),
             )
-            if changed != 1:
-                raise HandoffError(self._why_not(session, ticket_id, actor))
             audit.record(session, actor.id, "ticket.claimed", f"ticket:{ticket_id}")
         return self._fresh(ticket_id)
 
@@ -254,14 +266,13 @@ class TicketService:
     ) -> None:
         """A conditional update: only the ticket's worker (or a supervisor) and only from
         `allowed` statuses; the reason is explained when no row changed."""
+        # A supervisor may act on anyone's ticket, or a waiting one.
         query = update(Ticket).where(Ticket.id == ticket_id, Ticket.status.in_(allowed))
-        if not actor.supervises:  # a supervisor may act on anyone's ticket, or a waiting one
-            query = query.where(Ticket.claimed_by == actor.id)
-        changed = changed_rows(
-            session, query.values(**values).execution_options(synchronize_session=False)
+        change_one(
+            session,
+            by_handler(query, Ticket.claimed_by, actor).values(**values),
+            lambda: self._why_not(session, ticket_id, actor),
         )
-        if changed != 1:
-            raise HandoffError(self._why_not(session, ticket_id, actor))
 
     @staticmethod
     def _why_not(session: Session, ticket_id: int, actor: Actor) -> str:
