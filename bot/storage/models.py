@@ -161,6 +161,13 @@ class CallbackRequest(Base):
     created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
     done_at = Column(DateTime, nullable=True)
     done_by: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
+    # The worker who said "Biorę": only they (and supervisors) see the contact, so two workers
+    # do not call the same resident.
+    taken_by: Mapped[int | None] = Column(ForeignKey("staff.id"), nullable=True)
+    taken_at = Column(DateTime, nullable=True)
+
+    # A second SELECT, as Ticket.claimant (no outer join in the list's query).
+    taker = relationship(Staff, foreign_keys=[taken_by], lazy="selectin", uselist=False)
 
 
 class AuditEntry(Base):
