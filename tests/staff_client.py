@@ -46,6 +46,15 @@ class Worker:
         url = f"{self.gateway}/console/tickets/{ticket_id}/{action}"
         return self.http.post(url, data={"csrf_token": self.csrf, **form}, timeout=60)
 
+    def callbacks(self) -> str:
+        """The call-back requests page, as this worker sees it."""
+        return self.http.get(f"{self.gateway}/console/callbacks", timeout=10).text
+
+    def take_callback(self, callback_id: int) -> requests.Response:
+        """Click „Biorę”: the call-back's contact is then shown to this worker."""
+        url = f"{self.gateway}/console/callbacks/{callback_id}/take"
+        return self.http.post(url, data={"csrf_token": self.csrf}, timeout=10)
+
 
 def _csrf(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

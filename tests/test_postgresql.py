@@ -42,6 +42,7 @@ from bot.storage import Database, upgrade
 from bot.storage.migrate import alembic_config
 from bot.storage.models import Base, ReviewConversation, ReviewSync, Ticket, TicketStatus
 from tests.console.conftest import add_staff, sqlite_url
+from tests.console.test_storage import upgrade_keeps_call_backs
 from tests.postgres import create_database
 from tests.review.conftest import (  # noqa: F401  (`index`, `tracker`: fixtures, used by `review`)
     NOW,
@@ -131,6 +132,10 @@ def test_downgrade_to_nothing_and_upgrade_again(empty_url: str) -> None:
     upgrade(empty_url)
     assert differences(empty_url) == []
     store_ticket(empty_url, "cancelled")
+
+
+def test_upgrade_keeps_call_backs_and_lets_them_be_taken(empty_url: str) -> None:
+    upgrade_keeps_call_backs(empty_url)
 
 
 # --- handoff: what only PostgreSQL can show --------------------------------------------------

@@ -1,4 +1,9 @@
-"""Call-back requests: the resident left a phone number or e-mail address, with consent."""
+"""Call-back requests: the resident left a phone number or e-mail address, with consent.
+
+A worker takes one ("Biorę") before calling, so two workers do not call the same resident; the
+take is one conditional UPDATE, as a ticket's claim (bot.handoff.tickets), so of two workers
+clicking at once exactly one gets it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
-from bot.handoff.tickets import HandoffError
+from bot.handoff.tickets import HandoffError, by_handler, change_one
 from bot.storage import audit
-from bot.storage.db import Database, changed_rows
+from bot.storage.db import Database
 from bot.storage.identity import Actor
 from bot.storage.models import CallbackRequest, CallbackStatus, ContactKind, utcnow
 
@@ -27,6 +33,9 @@ class CallbackView:
     status: str
     created_at: datetime
     done_at: datetime | None
+    taken_by: int | None = None
+    taken_by_name: str | None = None
+    taken_at: datetime | None = None
 
 
 def _view(row: CallbackRequest) -> CallbackView:
@@ -41,6 +50,9 @@ def _view(row: CallbackRequest) -> CallbackView:
         status=CallbackStatus(row.status).value,
         created_at=row.created_at,
         done_at=row.done_at,
+        taken_by=row.taken_by,
+        taken_by_name=row.taker.first_name if row.taker else None,
+        taken_at=row.taken_at,
     )
 
 
@@ -88,30 +100,70 @@ class CallbackService:
             views = [_view(row) for row in rows]
         return sorted(views, key=lambda v: v.status != CallbackStatus.new.value)
 
+    def get(self, callback_id: int) -> CallbackView | None:
+        with self.db.sessions() as session:
+            row = session.get(CallbackRequest, callback_id)
+            return _view(row) if row else None
+
     def count_new(self) -> int:
-        """How many requests wait for a call (the queue's badge)."""
+        """How many requests nobody has taken yet (the queue's badge)."""
         with self.db.sessions() as session:
             return (
                 session.scalar(
                     select(func.count())
                     .select_from(CallbackRequest)
-                    .where(CallbackRequest.status == CallbackStatus.new)
+                    .where(
+                        CallbackRequest.status == CallbackStatus.new,
+                        CallbackRequest.taken_by.is_(None),
+                    )
                 )
                 or 0
             )
 
-    def mark_done(self, callback_id: int, actor: Actor) -> None:
+    def take(self, callback_id: int, actor: Actor) -> CallbackView:
+        """Take a new request nobody has taken; exactly one of simultaneous takes succeeds."""
         with self.db.transaction() as session:
-            changed = changed_rows(
+            change_one(
                 session,
                 update(CallbackRequest)
                 .where(
                     CallbackRequest.id == callback_id,
                     CallbackRequest.status == CallbackStatus.new,
+                    CallbackRequest.taken_by.is_(None),
                 )
-                .values(status=CallbackStatus.done, done_at=self.now(), done_by=actor.id)
-                .execution_options(synchronize_session=False),
+                .values(taken_by=actor.id, taken_at=self.now()),
+                lambda: self._why_not(session, callback_id, actor),
             )
-            if changed != 1:
-                raise HandoffError("Ta prośba o kontakt jest już załatwiona albo nie istnieje.")
+            audit.record(session, actor.id, "callback.taken", f"callback:{callback_id}")
+        view = self.get(callback_id)
+        assert view is not None  # it was just taken
+        return view
+
+    def mark_done(self, callback_id: int, actor: Actor) -> None:
+        """Only the worker who took the request (or a supervisor) knows it has been dealt with."""
+        query = update(CallbackRequest).where(
+            CallbackRequest.id == callback_id, CallbackRequest.status == CallbackStatus.new
+        )
+        values = {"status": CallbackStatus.done, "done_at": self.now(), "done_by": actor.id}
+        with self.db.transaction() as session:
+            change_one(
+                session,
+                by_handler(query, CallbackRequest.taken_by, actor).values(**values),
+                lambda: self._why_not(session, callback_id, actor),
+            )
             audit.record(session, actor.id, "callback.done", f"callback:{callback_id}")
+
+    @staticmethod
+    def _why_not(session: Session, callback_id: int, actor: Actor) -> str:
+        """Why a take or a "done" changed nothing, for the worker."""
+        row = session.get(CallbackRequest, callback_id, populate_existing=True)
+        if row is None:
+            return "Nie ma takiej prośby o kontakt."
+        if row.status != CallbackStatus.new:
+            return "Ta prośba o kontakt jest już załatwiona."
+        if row.taken_by is None:
+            return "Najpierw proszę wziąć tę prośbę o kontakt."
+        if row.taken_by == actor.id:
+            return "Ta prośba o kontakt jest już przypisana do tego konta."
+        name = row.taker.first_name if row.taker else "inna osoba"
+        return f"Tą prośbą o kontakt zajmuje się już {name}."

@@ -151,8 +151,9 @@ def test_callbacks_need_consent_and_are_marked_done_once(db: Database) -> None:
         callbacks.request(ContactKind.phone, "600 100 200", False, conversation_id="c1")
     first = callbacks.request(ContactKind.phone, " 600 100 200 ", True, conversation_id="c1")
     second = callbacks.request(ContactKind.email, "jan@example.com", True, conversation_id="c2")
+    callbacks.take(first.id, ania)
     callbacks.mark_done(first.id, ania)
-    with pytest.raises(HandoffError):
+    with pytest.raises(HandoffError, match="już załatwiona"):
         callbacks.mark_done(first.id, ania)
     listed = callbacks.list()
     assert [(c.id, c.status, c.contact_value) for c in listed] == [
@@ -160,3 +161,73 @@ def test_callbacks_need_consent_and_are_marked_done_once(db: Database) -> None:
         (first.id, "done", "600 100 200"),
     ]
     assert (ania.id, "callback.done", f"callback:{first.id}") in audit_trail(db)
+
+
+@pytest.mark.databases("sqlite", "postgresql")
+def test_a_call_back_is_taken_once_and_done_by_its_taker_or_a_supervisor(db: Database) -> None:
+    clock = Clock()
+    callbacks = CallbackService(db, clock)
+    ania, basia = add_staff(db, "ania"), add_staff(db, "basia", name="Barbara")
+    szefowa = add_staff(db, "szefowa", Role.supervisor, name="Ewa")
+    first = callbacks.request(ContactKind.phone, "600 100 200", True, conversation_id="c1")
+    second = callbacks.request(ContactKind.phone, "600 100 201", True, conversation_id="c2")
+    assert callbacks.count_new() == 2
+
+    with pytest.raises(HandoffError, match="Najpierw proszę wziąć"):
+        callbacks.mark_done(first.id, ania)
+    clock.now += timedelta(minutes=5)
+    taken = callbacks.take(first.id, ania)
+    assert (taken.taken_by, taken.taken_by_name, taken.taken_at) == (ania.id, "Anna", clock.now)
+    assert callbacks.count_new() == 1  # the badge counts the ones nobody took
+    with pytest.raises(HandoffError, match="^Tą prośbą o kontakt zajmuje się już Anna.$"):
+        callbacks.take(first.id, basia)
+    with pytest.raises(HandoffError, match="przypisana do tego konta"):
+        callbacks.take(first.id, ania)
+    with pytest.raises(HandoffError, match="zajmuje się już Anna"):
+        callbacks.mark_done(first.id, basia)
+    assert callbacks.get(first.id).taken_by == ania.id  # nothing overwritten
+
+    callbacks.mark_done(first.id, szefowa)  # a supervisor may finish anyone's
+    callbacks.mark_done(second.id, szefowa)  # or one nobody took
+    with pytest.raises(HandoffError, match="już załatwiona"):
+        callbacks.take(second.id, basia)
+    with pytest.raises(HandoffError, match="Nie ma takiej prośby"):
+        callbacks.take(12345, basia)
+    assert [c.status for c in callbacks.list()] == ["done", "done"]
+    trail = audit_trail(db)
+    assert (ania.id, "callback.taken", f"callback:{first.id}") in trail
+    assert [e for e in trail if e[1] == "callback.taken"] == [
+        (ania.id, "callback.taken", f"callback:{first.id}")
+    ]
+
+
+@pytest.mark.databases("sqlite", "postgresql")
+def test_two_workers_taking_a_call_back_at_once_exactly_one_wins(db: Database) -> None:
+    callbacks = CallbackService(db)
+    workers = [add_staff(db, f"worker{i}", name=f"W{i}") for i in range(2)]
+    for round_ in range(5):
+        request = callbacks.request(
+            ContactKind.phone, "600 100 200", True, conversation_id=f"c{round_}"
+        )
+        start = threading.Barrier(len(workers))
+        results: dict[int, str] = {}
+
+        def take(worker, callback_id=request.id, start=start, results=results) -> None:
+            start.wait()
+            try:
+                callbacks.take(callback_id, worker)
+                results[worker.id] = "won"
+            except HandoffError as error:
+                results[worker.id] = str(error)
+
+        threads = [threading.Thread(target=take, args=(w,)) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        winners = [wid for wid, outcome in results.items() if outcome == "won"]
+        assert len(winners) == 1, results
+        loser = next(wid for wid in results if wid not in winners)
+        assert results[loser].startswith("Tą prośbą o kontakt zajmuje się już W")
+        assert callbacks.get(request.id).taken_by == winners[0]

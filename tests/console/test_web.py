@@ -316,16 +316,37 @@ def test_transfer_give_back_and_close_from_the_ticket_page(app, client_for) -> N
     assert again.status_code == 409 and "już zakończone" in again.text
 
 
-def test_callbacks_listed_with_status_and_marked_done(app, client_for) -> None:
+def test_callbacks_listed_with_status_taken_and_marked_done(app, client_for) -> None:
     callbacks = app.state.console.callbacks
     request = callbacks.request(ContactKind.phone, "600 100 200", True, conversation_id=SESSION)
     client, token = logged_in(client_for, "ania")
     assert client.get("/console/api/queue").json()["new_callbacks"] == 1
     page = client.get("/console/callbacks").text
-    assert "tel. 600 100 200" in page and "nowa" in page
+    assert "nowa" in page and "Biorę</button>" in page
+    assert "Oznacz jako załatwioną" not in page  # nobody has called yet
+    early = client.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
+    assert early.status_code == 409 and "Najpierw proszę wziąć tę prośbę o kontakt." in early.text
+
+    taken = client.post(f"/console/callbacks/{request.id}/take", data={"csrf_token": token})
+    assert "Wzięła/Wziął: Ania" in taken.text and "tel. 600 100 200" in taken.text
+    assert "Biorę</button>" not in taken.text
+    assert client.get("/console/api/queue").json()["new_callbacks"] == 0  # someone is on it
     done = client.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
-    assert "oznaczona jako załatwiona" in done.text and "załatwiona</td>" in done.text
+    assert "oznaczona jako załatwiona" in done.text and "załatwiona<br>" in done.text
+    assert "Wzięła/Wziął: Ania" in done.text  # who dealt with it stays on the list
     assert callbacks.list()[0].status == CallbackStatus.done.value
+    again = client.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
+    assert again.status_code == 409 and "jest już załatwiona" in again.text
+
+
+def test_a_supervisor_marks_done_a_call_back_nobody_took(app, client_for) -> None:
+    callbacks = app.state.console.callbacks
+    request = callbacks.request(ContactKind.email, "jan@example.com", True, conversation_id=SESSION)
+    szef, token = logged_in(client_for, "szef")
+    page = szef.get("/console/callbacks").text
+    assert "Oznacz jako załatwioną" in page and "Kontakt i opis sprawy pokażą się" not in page
+    done = szef.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
+    assert "oznaczona jako załatwiona" in done.text and "załatwiona</td>" in done.text
 
 
 def test_topics_are_shown_with_their_polish_titles(app, client_for) -> None:

@@ -199,8 +199,10 @@ def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, db
     assert (callback.contact_kind, callback.status, callback.ticket_id) == ("phone", "new", None)
     assert not TicketService(db).active_for(resident.session)  # nobody to wait for
 
-    # a worker sees it among the call-back requests
-    page = Worker(gateway_url, "basia").http.get(f"{gateway_url}/console/callbacks").text
+    # a worker sees it among the call-back requests, and its contact once she takes it
+    basia = Worker(gateway_url, "basia")
+    assert "+48 600 100 200" not in basia.callbacks() and "[telefon]" in basia.callbacks()
+    page = basia.take_callback(callback.id).text
     assert "+48 600 100 200" in page and "Potrzebuję pomocy w sprawie opieki nad mamą" in page
 
 
