@@ -80,3 +80,13 @@ def test_i_do_not_know_stays_for_an_unsure_reading_or_ones_own_case() -> None:
     own = _settled("ile jeszcze czekac na decyzje", {"own_case": 0.8, OUT_OF_SCOPE: 0.2})
     SecondOpinion.from_data().process([unsure, own])
     assert unsure.get(INTENT)["name"] == own.get(INTENT)["name"] == OUT_OF_SCOPE
+
+
+def test_a_leading_topic_below_sure_is_answered_but_not_ones_own_case() -> None:
+    text = "jak wyglada ta terapia zajeciowa, lekarz kazal sie zglosic"
+    leaning = _unsure(text, "support", {"support/occupational_therapy": 0.38, "own_case": 0.3})
+    own = _unsure("a moje papiery juz doszly czy nie bardzo", "own_case", {"own_case": 0.45})
+    faint = _unsure("no i co ja mam z tym zrobic teraz", "help", {"support/therapy": 0.2})
+    SecondOpinion.from_data().process([leaning, own, faint])
+    assert leaning.get(INTENT)["name"] == "support"
+    assert own.get(INTENT)["name"] == faint.get(INTENT)["name"] == FALLBACK_INTENT
