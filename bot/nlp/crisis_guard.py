@@ -72,6 +72,7 @@ class CrisisGuard(UntrainedComponent):
             tier = Tier(tier.replacement, tier.hint or hinted or leaning, tier.confidence)
             if tier.replacement:
                 choose_intent(message, tier.replacement["name"], tier.confidence)
+                home = gives_a_home_address(message.get(INTENT) or {}, message.get(ENTITIES) or [])
             if tier.hint and not home:
                 message.set(CRISIS_HINT, True, add_to_output=True)
         return messages
