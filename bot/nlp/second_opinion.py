@@ -3,8 +3,9 @@
 Placed right after FallbackClassifier. The whole-message reading of the part model (PartReader)
 is a second, different model: where DIET falls below the fallback threshold and the part model
 reads one topic with at least that confidence, or leads with a topic the assistant tells about
-from LEANING on, the assistant answers that topic instead of asking which one. A crisis is CrisisGuard's decision, and an unclear short question whose best guess is
-an aspect ("a dla kogo?") is left to the dialogue, which reads it in the topic under discussion.
+from LEANING on, the assistant answers that topic instead of asking which one. A crisis is
+CrisisGuard's decision, and an unclear short question whose best guess is an aspect ("a dla
+kogo?") is left to the dialogue, which reads it in the topic under discussion.
 "I do not know" (out_of_scope) is no answer either: where DIET settles on it and the part model
 is sure of a topic the assistant knows ("psycholog w mopsie jest?"), that topic is answered.
 """
