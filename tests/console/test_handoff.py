@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -52,28 +54,35 @@ def test_queue_waiting_first_oldest_first_with_waiting_time(db: Database) -> Non
 
 
 @pytest.mark.databases("sqlite", "postgresql")
+def race(workers: list, act: Callable[[Any], object]) -> dict[int, str]:
+    """Every worker does `act` at the same moment: "won" or the refusal each one got."""
+    start = threading.Barrier(len(workers))
+    results: dict[int, str] = {}
+
+    def attempt(worker) -> None:
+        start.wait()
+        try:
+            act(worker)
+            results[worker.id] = "won"
+        except HandoffError as error:
+            results[worker.id] = str(error)
+
+    threads = [threading.Thread(target=attempt, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def test_two_workers_claiming_at_once_exactly_one_wins(db: Database) -> None:
     tickets = TicketService(db)
     workers = [add_staff(db, f"worker{i}", name=f"W{i}") for i in range(2)]
     for _round in range(5):
         ticket = tickets.open("conv-race-00000000", "web")
-        start = threading.Barrier(len(workers))
-        results: dict[int, str] = {}
-
-        def claim(worker, ticket_id=ticket.id, start=start, results=results) -> None:
-            start.wait()
-            try:
-                tickets.claim(ticket_id, worker)
-                results[worker.id] = "won"
-            except HandoffError as error:
-                results[worker.id] = str(error)
-
-        threads = [threading.Thread(target=claim, args=(w,)) for w in workers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
+        results = race(
+            workers, lambda worker, ticket_id=ticket.id: tickets.claim(ticket_id, worker)
+        )
         winners = [wid for wid, outcome in results.items() if outcome == "won"]
         assert len(winners) == 1, results
         loser = next(wid for wid in results if wid not in winners)
@@ -209,23 +218,7 @@ def test_two_workers_taking_a_call_back_at_once_exactly_one_wins(db: Database) -
         request = callbacks.request(
             ContactKind.phone, "600 100 200", True, conversation_id=f"c{round_}"
         )
-        start = threading.Barrier(len(workers))
-        results: dict[int, str] = {}
-
-        def take(worker, callback_id=request.id, start=start, results=results) -> None:
-            start.wait()
-            try:
-                callbacks.take(callback_id, worker)
-                results[worker.id] = "won"
-            except HandoffError as error:
-                results[worker.id] = str(error)
-
-        threads = [threading.Thread(target=take, args=(w,)) for w in workers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
+        results = race(workers, lambda worker, cid=request.id: callbacks.take(cid, worker))
         winners = [wid for wid, outcome in results.items() if outcome == "won"]
         assert len(winners) == 1, results
         loser = next(wid for wid in results if wid not in winners)

@@ -23,12 +23,8 @@ def test_an_unsure_reading_or_one_without_an_answer_is_not() -> None:
     assert sure_reading({}, ANSWERABLE) is None
 
 
-def _unsure(text: str, best_guess: str, reading: dict[str, float]) -> Message:
-    ranking = [
-        {"name": FALLBACK_INTENT, "confidence": 0.5},
-        {"name": best_guess, "confidence": 0.2},
-        {"name": "greet", "confidence": 0.1},
-    ]
+def _parsed(text: str, ranking: list[dict], reading: dict[str, float]) -> Message:
+    """A message as SecondOpinion receives it: DIET's ranking and the part model's reading."""
     return Message(
         data={
             TEXT: text,
@@ -37,6 +33,15 @@ def _unsure(text: str, best_guess: str, reading: dict[str, float]) -> Message:
             PART_READINGS: {text: reading},
         }
     )
+
+
+def _unsure(text: str, best_guess: str, reading: dict[str, float]) -> Message:
+    ranking = [
+        {"name": FALLBACK_INTENT, "confidence": 0.5},
+        {"name": best_guess, "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    return _parsed(text, ranking, reading)
 
 
 def test_a_short_question_about_an_aspect_is_left_to_the_dialogue() -> None:
@@ -54,14 +59,7 @@ def test_a_longer_question_whose_best_guess_is_an_aspect_gets_the_second_opinion
 
 def _settled(text: str, reading: dict[str, float]) -> Message:
     ranking = [{"name": OUT_OF_SCOPE, "confidence": 0.9}, {"name": "support", "confidence": 0.1}]
-    return Message(
-        data={
-            TEXT: text,
-            INTENT: ranking[0],
-            INTENT_RANKING_KEY: ranking,
-            PART_READINGS: {text: reading},
-        }
-    )
+    return _parsed(text, ranking, reading)
 
 
 def test_i_do_not_know_gives_way_to_a_topic_the_part_model_is_sure_of() -> None:
