@@ -64,10 +64,10 @@ def test_call_back_contact_shown_only_to_the_worker_who_took_it(app, client_for)
         assert PHONE in page and EMAIL in page
 
     taken = ania.post(take, data={"csrf_token": ania_token})
-    assert PHONE in taken.text and EMAIL in taken.text and "Wzięła/Wziął: Ania" in taken.text
+    assert PHONE in taken.text and EMAIL in taken.text and "Zajmuje się: Ania" in taken.text
 
     seen_by_basia = basia.get("/console/callbacks").text
-    assert not shows_personal_data(seen_by_basia) and "Wzięła/Wziął: Ania" in seen_by_basia
+    assert not shows_personal_data(seen_by_basia) and "Zajmuje się: Ania" in seen_by_basia
     assert "Biorę</button>" not in seen_by_basia
     refused = basia.post(take, data={"csrf_token": basia_token})
     assert refused.status_code == 409

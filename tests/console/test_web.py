@@ -328,12 +328,12 @@ def test_callbacks_listed_with_status_taken_and_marked_done(app, client_for) -> 
     assert early.status_code == 409 and "Najpierw proszę wziąć tę prośbę o kontakt." in early.text
 
     taken = client.post(f"/console/callbacks/{request.id}/take", data={"csrf_token": token})
-    assert "Wzięła/Wziął: Ania" in taken.text and "tel. 600 100 200" in taken.text
+    assert "Zajmuje się: Ania" in taken.text and "tel. 600 100 200" in taken.text
     assert "Biorę</button>" not in taken.text
     assert client.get("/console/api/queue").json()["new_callbacks"] == 0  # someone is on it
     done = client.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
     assert "oznaczona jako załatwiona" in done.text and "załatwiona<br>" in done.text
-    assert "Wzięła/Wziął: Ania" in done.text  # who dealt with it stays on the list
+    assert "Zajmuje się: Ania" in done.text  # who dealt with it stays on the list
     assert callbacks.list()[0].status == CallbackStatus.done.value
     again = client.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
     assert again.status_code == 409 and "jest już załatwiona" in again.text
@@ -344,7 +344,7 @@ def test_a_supervisor_marks_done_a_call_back_nobody_took(app, client_for) -> Non
     request = callbacks.request(ContactKind.email, "jan@example.com", True, conversation_id=SESSION)
     szef, token = logged_in(client_for, "szef")
     page = szef.get("/console/callbacks").text
-    assert "Oznacz jako załatwioną" in page and "Kontakt i opis sprawy pokażą się" not in page
+    assert "Oznacz jako załatwioną" in page and "pokaże się po kliknięciu „Biorę”" not in page
     done = szef.post(f"/console/callbacks/{request.id}/done", data={"csrf_token": token})
     assert "oznaczona jako załatwiona" in done.text and "załatwiona</td>" in done.text
 
