@@ -52,7 +52,8 @@ def sure_reading(
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SecondOpinion(UntrainedComponent):
     def __init__(self, topics: dict[str, Topic]) -> None:
-        self._topics = set(topics) - NOT_TOLD
+        self._told = set(topics) - NOT_TOLD
+        self._told_or_unknown = {*self._told, OUT_OF_SCOPE}
         self._answerable = {*topics, OUT_OF_SCOPE}
 
     @classmethod
@@ -65,10 +66,10 @@ class SecondOpinion(UntrainedComponent):
             reading = (message.get(PART_READINGS) or {}).get(message.get(TEXT) or "", {})
             sure = None
             if intent == OUT_OF_SCOPE:
-                sure = sure_reading(reading, self._topics)
+                sure = sure_reading(reading, self._told)
             elif intent == FALLBACK_INTENT and self._unclear_question(message):
                 sure = sure_reading(reading, self._answerable) or sure_reading(
-                    reading, {*self._topics, OUT_OF_SCOPE}, LEANING
+                    reading, self._told_or_unknown, LEANING
                 )
             if sure:
                 choose_answer(message, *sure)

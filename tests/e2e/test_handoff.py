@@ -84,6 +84,18 @@ def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
+def at_the_contact_question(resident: Resident) -> None:
+    """Ask for a worker while nobody is on duty, consent and describe the matter."""
+    resident.say("chcę rozmawiać z pracownikiem")
+    resident.say("Tak, zgadzam się", "/affirm")
+    resident.say("Potrzebuję pomocy w sprawie opieki nad mamą")
+
+
+def callbacks_of(db, resident: Resident) -> list:
+    """The call-back requests this resident's conversation left."""
+    return [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+
+
 def eventually(check: Callable[[], object], seconds: float = 15) -> object:
     """Rasa delivers to Messenger asynchronously from the caller's point of view: poll a bit."""
     deadline = time.monotonic() + seconds
@@ -174,7 +186,7 @@ def test_leaving_a_contact_instead_of_waiting(gateway_url: str, db) -> None:
     assert "To nie wygląda na" in texts(resident.say("nie pamiętam"))
     saved = resident.say("mój mail to Jan.Kowalski@Example.PL")
     assert "prośba o kontakt została zapisana (Jan.Kowalski@example.pl)" in texts(saved)
-    (callback,) = [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+    (callback,) = callbacks_of(db, resident)
     assert (callback.contact_value, callback.summary) == (
         "Jan.Kowalski@example.pl",
         "Mam problem z opłaceniem mieszkania",
@@ -195,7 +207,7 @@ def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, db
         assert "numer telefonu albo adres e-mail" in texts(asked)
         saved = resident.say("600 100 200")
     assert "prośba o kontakt została zapisana (tel. +48 600 100 200)" in texts(saved)
-    (callback,) = [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+    (callback,) = callbacks_of(db, resident)
     assert (callback.contact_kind, callback.status, callback.ticket_id) == ("phone", "new", None)
     assert not TicketService(db).active_for(resident.session)  # nobody to wait for
 
@@ -210,15 +222,13 @@ def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, db
 def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     with closed_office():
-        resident.say("chcę rozmawiać z pracownikiem")
-        resident.say("Tak, zgadzam się", "/affirm")
-        resident.say("Potrzebuję pomocy w sprawie opieki nad mamą")
+        at_the_contact_question(resident)
         other_way = texts(resident.say("nie mam telefonu ani maila"))
         after = texts(resident.say("co to jest cogito"))
     assert "numer telefonu albo adres e-mail" not in other_way
     assert "Józefińska 14" in other_way and "12 616 54 08" in other_way
     assert "COGITO" in after  # the form is over: the assistant answers again
-    assert not [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+    assert not callbacks_of(db, resident)
 
 
 @pytest.mark.usefixtures("workers")
@@ -227,14 +237,12 @@ def test_asking_for_a_worker_at_the_contact_question_is_told_why_the_contact_is_
 ) -> None:
     resident = Resident(gateway_url)
     with closed_office():
-        resident.say("chcę rozmawiać z pracownikiem")
-        resident.say("Tak, zgadzam się", "/affirm")
-        resident.say("Potrzebuję pomocy w sprawie opieki nad mamą")
+        at_the_contact_question(resident)
         why = texts(resident.say("chcę rozmawiać z pracownikiem socjalnym"))
         saved = texts(resident.say("600 100 200"))
     assert "przekażę sprawę pracownikowi" in why and "To nie wygląda na numer" not in why
     assert "prośba o kontakt została zapisana" in saved
-    (callback,) = [c for c in CallbackService(db).list() if c.conversation_id == resident.session]
+    (callback,) = callbacks_of(db, resident)
     assert callback.contact_kind == "phone"
 
 
