@@ -3,14 +3,17 @@
 Placed right after FallbackClassifier. The whole-message reading of the part model (PartReader)
 is a second, different model: where DIET falls below the fallback threshold and the part model
 reads one topic with at least that confidence, or leads with a topic the assistant tells about
-from LEANING on, the assistant answers that topic instead of asking which one. A crisis is
-CrisisGuard's decision, and an unclear short question whose best guess is an aspect ("a dla
+from LEANING on, the assistant answers that topic instead of asking which one; so does one part
+of the message that the part model is sure of. A crisis is CrisisGuard's decision (the readings
+are taken without it), and an unclear short question whose best guess is an aspect ("a dla
 kogo?") is left to the dialogue, which reads it in the topic under discussion.
 "I do not know" (out_of_scope) is no answer either: where DIET settles on it and the part model
 is sure of a topic the assistant knows ("psycholog w mopsie jest?"), that topic is answered.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
@@ -19,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.clarify import FALLBACK_INTENT, OUT_OF_SCOPE, Topic, load_topics
 from bot.follow_up import ASPECTS
 from bot.nlp.component import UntrainedComponent
+from bot.nlp.crisis import is_crisis
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import choose_answer
 
@@ -49,6 +53,17 @@ def sure_reading(
     return (label, confidence) if confidence >= bar and label in answerable else None
 
 
+def without_crisis(probabilities: dict[str, float]) -> dict[str, float]:
+    """The reading on the condition that the message is no crisis, which CrisisGuard has decided.
+
+    "zona mnie zabije jak znowu przepije wyplate, gdzie sie zapisac na terapie" leads with a
+    crisis in both models; what else it asks is what the rest of the reading says.
+    """
+    rest = {label: p for label, p in probabilities.items() if not is_crisis(label)}
+    left = 1.0 - sum(p for label, p in probabilities.items() if is_crisis(label))
+    return {label: p / left for label, p in rest.items()} if left > 0 else {}
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SecondOpinion(UntrainedComponent):
     def __init__(self, topics: dict[str, Topic]) -> None:
@@ -63,17 +78,26 @@ class SecondOpinion(UntrainedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            reading = (message.get(PART_READINGS) or {}).get(message.get(TEXT) or "", {})
+            readings = dict(message.get(PART_READINGS) or {})
+            reading = without_crisis(readings.pop(message.get(TEXT) or "", {}))
             sure = None
             if intent == OUT_OF_SCOPE:
                 sure = sure_reading(reading, self._told)
             elif intent == FALLBACK_INTENT and self._unclear_question(message):
-                sure = sure_reading(reading, self._answerable) or sure_reading(
-                    reading, self._told_or_unknown, LEANING
+                sure = (
+                    sure_reading(reading, self._answerable)
+                    or self._sure_part(readings.values())
+                    or sure_reading(reading, self._told_or_unknown, LEANING)
                 )
             if sure:
                 choose_answer(message, *sure)
         return messages
+
+    def _sure_part(self, parts: Iterable[dict[str, float]]) -> tuple[str, float] | None:
+        """The topic one part of the message asks about ("…, nie dogadujemy się. jest psycholog
+        rodzinny?"), when the part model is sure of it; of several, the surest."""
+        sure = [s for s in (sure_reading(without_crisis(p), self._told) for p in parts) if s]
+        return max(sure, key=lambda s: s[1], default=None)
 
     @staticmethod
     def _unclear_question(message: Message) -> bool:

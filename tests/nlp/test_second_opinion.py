@@ -23,25 +23,35 @@ def test_an_unsure_reading_or_one_without_an_answer_is_not() -> None:
     assert sure_reading({}, ANSWERABLE) is None
 
 
-def _parsed(text: str, ranking: list[dict], reading: dict[str, float]) -> Message:
-    """A message as SecondOpinion receives it: DIET's ranking and the part model's reading."""
+def _parsed(
+    text: str,
+    ranking: list[dict],
+    reading: dict[str, float],
+    parts: dict[str, dict[str, float]] | None = None,
+) -> Message:
+    """A message as SecondOpinion receives it: DIET's ranking and the part model's readings."""
     return Message(
         data={
             TEXT: text,
             INTENT: ranking[0],
             INTENT_RANKING_KEY: ranking,
-            PART_READINGS: {text: reading},
+            PART_READINGS: {text: reading, **(parts or {})},
         }
     )
 
 
-def _unsure(text: str, best_guess: str, reading: dict[str, float]) -> Message:
+def _unsure(
+    text: str,
+    best_guess: str,
+    reading: dict[str, float],
+    parts: dict[str, dict[str, float]] | None = None,
+) -> Message:
     ranking = [
         {"name": FALLBACK_INTENT, "confidence": 0.5},
         {"name": best_guess, "confidence": 0.2},
         {"name": "greet", "confidence": 0.1},
     ]
-    return _parsed(text, ranking, reading)
+    return _parsed(text, ranking, reading, parts)
 
 
 def test_a_short_question_about_an_aspect_is_left_to_the_dialogue() -> None:
@@ -88,3 +98,31 @@ def test_a_leading_topic_below_sure_is_answered_but_not_ones_own_case() -> None:
     SecondOpinion.from_data().process([leaning, own, faint])
     assert leaning.get(INTENT)["name"] == "support"
     assert own.get(INTENT)["name"] == faint.get(INTENT)["name"] == FALLBACK_INTENT
+
+
+def test_what_an_unsure_crisis_message_asks_is_read_without_the_crisis() -> None:
+    # CrisisGuard found no certain crisis; the rest of the reading says what is asked.
+    text = "bije sie z myslami czy isc do mopsu bo mam dlugi, pomagacie w takich sprawach?"
+    reading = {"crisis_suicide": 0.45, "situation/debts": 0.3, "own_case": 0.15, "help": 0.1}
+    message = _unsure(text, "own_case", reading)
+    SecondOpinion.from_data().process([message])
+    assert message.get(INTENT)["name"] == "situation"
+    assert message.get("response_selector")["default"]["response"]["intent_response_key"] == (
+        "situation/debts"
+    )
+
+
+def test_a_part_the_part_model_is_sure_of_answers_an_unclear_story() -> None:
+    text = "corka uciekla z domu, wrocila, ale sie nie dogadujemy. jest psycholog rodzinny?"
+    story = {"support/counselling_psych": 0.2, "situation/addiction": 0.15, "greet": 0.65}
+    parts = {
+        "corka uciekla z domu, wrocila, ale sie nie dogadujemy": {"crisis_danger": 0.6},
+        "jest psycholog rodzinny": {"support/counselling_psych": 0.9, OUT_OF_SCOPE: 0.1},
+    }
+    told = _unsure(text, "support", story, parts)
+    own = _unsure(text, "support", story, {"a moje papiery doszly": {"own_case": 0.9}})
+    SecondOpinion.from_data().process([told, own])
+    assert told.get("response_selector")["default"]["response"]["intent_response_key"] == (
+        "support/counselling_psych"
+    )
+    assert own.get(INTENT)["name"] == FALLBACK_INTENT
