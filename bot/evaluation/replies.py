@@ -46,6 +46,7 @@ _MESSAGES = {
     "follow_up_unknown": "out_of_scope",
     "follow_up_which": "clarify",
     "callback_no_contact": "contact",
+    "callback_no_contact_unstaffed": "contact",
     # Leaving the handoff: "Dobrze, nie przekazuję rozmowy…", "…rozmowa wróciła do asystenta".
     "handoff_declined": "ack",
     "handoff_cancelled": "ack",

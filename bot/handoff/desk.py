@@ -229,7 +229,9 @@ class HandoffDesk:
             return Reply("handoff_consent_live")
         if self.hours().is_open(self.now()):  # the resident prefers a call-back to waiting
             return Reply("handoff_consent_contact")
-        return Reply("handoff_consent_callback", self._when())
+        # A file with no staffed hours at all: no "Pracownicy odpowiadają na czacie ." to tell.
+        staffed = "" if self.hours().describe() else "_unstaffed"
+        return Reply(f"handoff_consent_callback{staffed}", self._when())
 
     def declined(self) -> Reply:
         return Reply("handoff_declined", self._point())
@@ -237,7 +239,9 @@ class HandoffDesk:
     def no_contact(self) -> Reply:
         """For a resident with no phone or e-mail: the information point, the chat's hours, the
         branch, instead of asking for a contact again."""
-        return Reply("callback_no_contact", {**self._point(), "hours": self.hours().describe()})
+        hours = self.hours().describe()
+        key = "callback_no_contact" if hours else "callback_no_contact_unstaffed"
+        return Reply(key, {**self._point(), "hours": hours})
 
     # --- the ticket ----------------------------------------------------------------------------
 

@@ -49,6 +49,17 @@ def test_office_hours_decide_between_a_worker_now_and_a_call_back(db: Database) 
     assert "Teraz nikt nie odpowie" not in during and "Zapiszę numer" in during
 
 
+def test_a_chat_that_is_never_staffed_names_no_hours(db: Database) -> None:
+    never = OfficeHours.from_dict({"timezone": "Europe/Warsaw", "hours": {"monday": []}})
+    desk = HandoffDesk(db, hours=lambda: never, now=lambda: MONDAY_NOON)
+    question = text(desk.consent_question(Mode.callback))
+    assert "nie dyżurują" in question and "w godzinach pracy" in question
+    no_contact = text(desk.no_contact())
+    for said in (question, no_contact):
+        assert "()" not in said and " ." not in said and "odpowiadają na czacie" not in said
+    assert "12 616 54 08" in no_contact
+
+
 @pytest.mark.databases("sqlite", "postgresql")
 def test_queue_places_count_only_waiting_tickets_oldest_first(db: Database) -> None:
     desk = desk_at(db, MONDAY_NOON)
