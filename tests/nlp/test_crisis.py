@@ -27,6 +27,9 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
     ("text", "intent"),
     [
         ("chcę się zabić", "crisis_suicide"),
+        # "się" before its verb, as questions put it
+        ("szukał w internecie, jak się powiesić", "crisis_suicide"),
+        ("syn się tabletek nałykał", "crisis_danger"),
         ("nie chce mi sie juz zyc", "crisis_suicide"),
         ("myślę o tym żeby odebrać sobie życie", "crisis_suicide"),
         ("nie dam rady dłużej, chcę odejść na zawsze", "crisis_suicide"),
