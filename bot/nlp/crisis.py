@@ -118,6 +118,10 @@ class CrisisLexicon:
         lowered = [w.lower() for w in words]
         return [_word_key(w, *self._analyser.lemma_pos(w)) for w in lowered]
 
+    def says_everyday(self, lemmas: list[str]) -> bool:
+        """Whether an everyday phrase ("zabić się ze śmiechu") occurs in the message."""
+        return any(next(_spans(phrase, lemmas), None) for phrase in self._everyday)
+
     def match(self, lemmas: list[str]) -> str | None:
         """The crisis intent whose phrase occurs in the message, outside every everyday phrase."""
         harmless = {i for phrase in self._everyday for span in _spans(phrase, lemmas) for i in span}

@@ -44,7 +44,8 @@ class CrisisGuard(UntrainedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             words = [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
-            certain = self._lexicon.match(self._lexicon.lemmas(words))
+            lemmas = self._lexicon.lemmas(words)
+            certain = self._lexicon.match(lemmas)
             if certain:
                 choose_intent(message, certain)
                 continue
@@ -53,6 +54,10 @@ class CrisisGuard(UntrainedComponent):
             whole = readings.pop(text, None)
             # None for a model trained before the part model: its classifier decides alone.
             second_opinion = crisis_share(whole) if whole is not None else None
+            if self._lexicon.says_everyday(lemmas):
+                # "zabiję się ze śmiechu": the lexicon knows what the crisis-like words mean
+                # there, so no model's guess is certain; an unsure one keeps the gentle line.
+                readings, whole, second_opinion = {}, None, 0.0
             # Parts only of a message that has several: a single one is the whole message.
             told, hinted = (
                 crisis_in_a_part(readings.values()) if len(readings) > 1 else (None, False)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.crisis import (
+    CRISIS_HINT,
     CrisisLexicon,
     Tier,
     classifier_tier,
@@ -12,6 +17,8 @@ from bot.nlp.crisis import (
     crisis_of_both,
     gives_a_home_address,
 )
+from bot.nlp.crisis_guard import CrisisGuard
+from bot.nlp.part_reader import PART_READINGS
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +257,31 @@ def test_the_veto_on_a_sure_classifier_is_kept() -> None:
         {"name": "situation", "confidence": 0.05},
     ]
     assert crisis_of_both(ranking, {"crisis_suicide": 0.35, "situation/illness": 0.65}) is None
+
+
+def _guarded(lexicon: CrisisLexicon, text: str) -> Message:
+    """A message as CrisisGuard gets it: DIET sure of a crisis, the part model following it."""
+    ranking = [
+        {"name": "crisis_suicide", "confidence": 0.95},
+        {"name": "out_of_scope", "confidence": 0.05},
+    ]
+    words = text.replace(",", " ").split()
+    message = Message(
+        data={
+            TEXT: text,
+            TOKENS_NAMES[TEXT]: [Token(word, 0) for word in words],
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+            PART_READINGS: {text: {"crisis_suicide": 0.6, "out_of_scope": 0.4}},
+        }
+    )
+    return CrisisGuard(lexicon).process([message])[0]
+
+
+def test_an_everyday_phrase_keeps_the_classifiers_crisis_unsure(lexicon: CrisisLexicon) -> None:
+    laughing = _guarded(lexicon, "zabije sie ze smiechu, bot odpowiada lepiej niz urzednik")
+    assert laughing.get(INTENT)["name"] == "out_of_scope" and laughing.get(CRISIS_HINT)
+    # The same readings without the everyday phrase: the two models agree on a crisis.
+    assert _guarded(lexicon, "juz nie daje rady, bot nic nie pomoze").get(INTENT)["name"] == (
+        "crisis_suicide"
+    )
