@@ -13,6 +13,7 @@ from actions.say import ReplyAction
 from bot import branch_finder
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
+from bot.follow_up import OFFICE
 from bot.messages import Reply
 
 RESOLVER = AddressResolver.load()
@@ -64,12 +65,17 @@ class ValidateBranchForm(FormValidationAction):
 
 
 class _ReplyAction(ReplyAction, ABC):
-    """A branch-finder reply; the answer (or giving up) ends the search and clears its slots."""
+    """A branch-finder reply; the answer (or giving up) ends the search and clears its slots.
+
+    The branch or the contacts become the topic of follow-up questions ("a o której otwierają?").
+    """
 
     ends_search = False
+    about_office = False
 
     def events(self, tracker: Tracker) -> list[dict[str, Any]]:
-        return clear_search() if self.ends_search else []
+        topic = [SlotSet("topic", OFFICE)] if self.about_office else []
+        return (clear_search() if self.ends_search else []) + topic
 
 
 class ActionAskDistrict(_ReplyAction):
@@ -89,6 +95,7 @@ class ActionAskDistrictConfirmed(_ReplyAction):
 class ActionBranchAnswer(_ReplyAction):
     action_name = "action_branch_answer"
     ends_search = True
+    about_office = True
 
     def reply(self, tracker: Tracker) -> Reply:
         return branch_finder.answer(tracker.get_slot("district"), CATALOGUE)
@@ -104,6 +111,7 @@ class ActionOfferDistricts(_ReplyAction):
 
 class ActionContactInfo(_ReplyAction):
     action_name = "action_contact_info"
+    about_office = True
 
     def reply(self, tracker: Tracker) -> Reply:
         return branch_finder.contacts(CATALOGUE)

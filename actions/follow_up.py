@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.branch_finder import CATALOGUE
 from actions.say import say
+from bot import branch_finder
 from bot.follow_up import FollowUps
 
 FOLLOW_UPS = FollowUps.load()
@@ -16,12 +17,15 @@ FOLLOW_UPS = FollowUps.load()
 def answer_follow_up(
     dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
 ) -> list[EventType]:
-    """Say the answer to `aspect` for the topic slot; start the branch search where it is one."""
+    """Say the answer to `aspect` for the topic slot; start the branch search or give the
+    contacts where that is the answer."""
     answer = FOLLOW_UPS.answer(tracker.get_slot("topic"), aspect, CATALOGUE.information_point)
     for response in answer.responses:
         dispatcher.utter_message(response=response)
     if answer.reply:
         say(dispatcher, answer.reply)
+    if answer.contacts:
+        say(dispatcher, branch_finder.contacts(CATALOGUE))
     return [FollowupAction("branch_form")] if answer.branch_search else []
 
 

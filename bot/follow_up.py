@@ -1,8 +1,8 @@
 """Follow-up questions that do not name their topic ("a ile kosztował?"), tested without Rasa.
 
-The `topic` slot keeps the topic of the latest answer (pora, cogito, support); the question's
-intent is the aspect (ASPECTS). data/follow_ups.yml, which MOPS staff may edit, says what answers
-each pair.
+The `topic` slot keeps the topic of the latest answer (pora, cogito, support, or OFFICE after the
+contacts or a branch); the question's intent is the aspect (ASPECTS). data/follow_ups.yml, which
+MOPS staff may edit, says what answers each pair.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ ASPECTS = (
     "ask_funding",
 )
 BRANCH = "branch"
+CONTACT = "contact"
 UNKNOWN = "unknown"
+# The topic after the contacts or a resident's branch were given: "a o której otwierają?".
+OFFICE = "office"
 # A short question after an answer ("a kto płaci za to?") often leaves the classifier below the
 # fallback threshold although the aspect leads the ranking: in the context of a topic, a leading
 # aspect from this confidence on is answered rather than met with the clarification question.
@@ -39,11 +42,13 @@ CONTEXT_CONFIDENCE = 0.25
 
 @dataclass(frozen=True)
 class FollowUp:
-    """What to say (domain responses, then a message) and whether the branch search starts."""
+    """What to say (domain responses, then a message), and whether the branch search starts or
+    the contacts are given."""
 
     responses: list[str] = field(default_factory=list)
     reply: Reply | None = None
     branch_search: bool = False
+    contacts: bool = False
 
 
 def aspect_in_context(topic: str | None, parse: Mapping[str, Any]) -> str | None:
@@ -75,7 +80,7 @@ class FollowUps:
     def responses(self) -> set[str]:
         """Every domain response the table names (a test checks they exist)."""
         steps = {s for answers in self._table.values() for a in answers.values() for s in a}
-        return steps - {BRANCH, UNKNOWN}
+        return steps - {BRANCH, CONTACT, UNKNOWN}
 
     def steps(self, topic: str | None, aspect: str) -> list[str]:
         """What answers `aspect` for `topic` (empty when the table has no such pair)."""
@@ -87,8 +92,8 @@ class FollowUps:
         if not steps or UNKNOWN in steps:
             return None
         first = steps[0]
-        if first == BRANCH:
-            return "find_branch"
+        if first in (BRANCH, CONTACT):
+            return "find_branch" if first == BRANCH else "contact_info"
         # utter_cogito/who answers the topic cogito/who; utter_join_pora the intent ask_join_pora.
         name = first.removeprefix("utter_")
         return name if "/" in name else f"ask_{name}"
@@ -101,4 +106,8 @@ class FollowUps:
         if UNKNOWN in steps:
             contacts = {"phone": point.phones[0], "email": point.email or ""}
             return FollowUp(reply=Reply("follow_up_unknown", contacts))
-        return FollowUp(responses=[s for s in steps if s != BRANCH], branch_search=BRANCH in steps)
+        return FollowUp(
+            responses=[s for s in steps if s not in (BRANCH, CONTACT)],
+            branch_search=BRANCH in steps,
+            contacts=CONTACT in steps,
+        )

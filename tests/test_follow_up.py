@@ -38,6 +38,16 @@ def test_what_the_sources_do_not_say_is_said_so_with_the_information_point(
     assert answer.reply.variables["phone"] == point.phones[0]
 
 
+def test_after_the_contacts_where_gives_them_again_and_hours_are_not_known(
+    follow_ups, point
+) -> None:
+    where = follow_ups.answer("office", "ask_where", point)
+    assert where.contacts and not where.responses and not where.branch_search
+    hours = follow_ups.answer("office", "ask_when", point)
+    assert hours.reply is not None and hours.reply.key == "follow_up_unknown"
+    assert follow_ups.topic_key("office", "ask_where") == "contact_info"
+
+
 def test_without_a_topic_the_assistant_asks_which_one(follow_ups, point) -> None:
     answer = follow_ups.answer(None, "ask_who", point)
     assert answer.reply is not None and answer.reply.key == "follow_up_which"

@@ -43,6 +43,16 @@ def test_what_the_sources_do_not_know_is_said_honestly(rasa_stack: RasaStack) ->
     assert cost.first == "out_of_scope" and "12 616 54 08" in cost.text
 
 
+def test_after_the_branch_or_the_contacts_a_follow_up_is_about_the_office(
+    rasa_stack: RasaStack,
+) -> None:
+    *_, answer, where = chat(rasa_stack, "filia dla Krowodrzy", "tak", "a gdzie to jest?")
+    assert answer.first == "branch/answer"
+    assert where.labels == ["contact"] and "Józefińska 14" in where.text
+    _, visit = chat(rasa_stack, "jaki jest telefon do mopsu", "a trzeba się wcześniej umawiać?")
+    assert visit.labels == ["out_of_scope"] and "12 616 54 08" in visit.text
+
+
 def test_an_address_inside_a_question_goes_to_the_branch_finder(rasa_stack: RasaStack) -> None:
     (turn,) = chat(rasa_stack, "mieszkam na ulicy Witosa 5, gdzie mam isc")
     assert turn.first == "branch/confirm" and turn.slots["district"] == "XI"
