@@ -37,6 +37,7 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         # "się" before its verb, as questions put it
         ("szukał w internecie, jak się powiesić", "crisis_suicide"),
         ("syn się tabletek nałykał", "crisis_danger"),
+        ("siedze na torach pod mostem", "crisis_suicide"),
         ("nie chce mi sie juz zyc", "crisis_suicide"),
         ("myślę o tym żeby odebrać sobie życie", "crisis_suicide"),
         ("nie dam rady dłużej, chcę odejść na zawsze", "crisis_suicide"),
@@ -81,6 +82,7 @@ def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str,
         "zabiję się ze śmiechu",
         "czy pogotowie gazowe to u was",
         "pali się światło na klatce",
+        "tramwaj stoi na torach, spóźnię się na wizytę",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
