@@ -230,8 +230,9 @@ class HandoffDesk:
         if self.hours().is_open(self.now()):  # the resident prefers a call-back to waiting
             return Reply("handoff_consent_contact")
         # A file with no staffed hours at all: no "Pracownicy odpowiadają na czacie ." to tell.
-        staffed = "" if self.hours().describe() else "_unstaffed"
-        return Reply(f"handoff_consent_callback{staffed}", self._when())
+        staffed = bool(self.hours().describe())
+        key = "handoff_consent_callback" if staffed else "handoff_consent_callback_unstaffed"
+        return Reply(key, self._when())
 
     def declined(self) -> Reply:
         return Reply("handoff_declined", self._point())
