@@ -63,6 +63,7 @@ system-deps:  ## Debian packages (apt-get) and axe-core (npm) the tests and the 
 	@missing=""; \
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium chromium-driver"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \

@@ -19,7 +19,8 @@ from bot.storage import Database, upgrade
 from bot.storage.models import Base
 from tests.fake_graph import FakeGraph, GraphHandler
 
-pytest_plugins = ["tests.postgres"]  # the fixture `postgres_url`: a throwaway PostgreSQL server
+# Throwaway servers: `postgres_url` (PostgreSQL) and `redis_port` (Redis).
+pytest_plugins = ["tests.postgres", "tests.redis_server"]
 MODEL = ROOT / "models" / "mops.tar.gz"
 __all__ = ["BIN", "ROOT", "RasaStack", "free_port"]  # imported from here by the tests
 
