@@ -32,6 +32,9 @@ SURE = 0.5
 # guess is an aspect ("nie chce mi się stać w kolejce, czy mogę się umówić na godzinę") is a
 # question of its own, and the part model's reading of it counts.
 FOLLOW_UP_WORDS = 6
+# Thanks and goodbye in one message ("Dziękuję bardzo, do widzenia.") split DIET between the two
+# and fall below the ambiguity threshold; either answer closes the chat politely.
+PARTING = frozenset({"thank", "goodbye"})
 # Not topics the assistant tells about: whether a question is about one's own case or a general
 # rule it cannot answer, DIET's choice between own_case and out_of_scope stands.
 NOT_TOLD = frozenset({"own_case", "request_human", "help"})
@@ -82,16 +85,26 @@ class SecondOpinion(UntrainedComponent):
             reading = without_crisis(readings.pop(message.get(TEXT) or "", {}))
             sure = None
             if intent == OUT_OF_SCOPE:
-                sure = sure_reading(reading, self._told)
-            elif intent == FALLBACK_INTENT and self._unclear_question(message):
-                sure = (
-                    sure_reading(reading, self._answerable)
-                    or self._sure_part(readings.values())
-                    or sure_reading(reading, self._told_or_unknown, LEANING)
+                sure = sure_reading(reading, self._told) or (
+                    sure_reading(reading, set(ASPECTS)) if _short(message) else None
                 )
+            elif intent == FALLBACK_INTENT:
+                sure = _parting(message) or self._unclear(message, reading, readings.values())
             if sure:
                 choose_answer(message, *sure)
         return messages
+
+    def _unclear(
+        self, message: Message, reading: dict[str, float], parts: Iterable[dict[str, float]]
+    ) -> tuple[str, float] | None:
+        """What the part model reads in an unclear question: the whole message, a part, a lead."""
+        if not self._unclear_question(message):
+            return None
+        return (
+            sure_reading(reading, self._answerable)
+            or self._sure_part(parts)
+            or sure_reading(reading, self._told_or_unknown, LEANING)
+        )
 
     def _sure_part(self, parts: Iterable[dict[str, float]]) -> tuple[str, float] | None:
         """The topic one part of the message asks about ("…, nie dogadujemy się. jest psycholog
@@ -106,5 +119,18 @@ class SecondOpinion(UntrainedComponent):
         if not any(r["name"] == FALLBACK_INTENT for r in full):
             return False  # only unknown words (bot/nlp/unknown_words.py): nothing to read
         ranking = [r for r in full if r["name"] != FALLBACK_INTENT]
-        short = len((message.get(TEXT) or "").split()) <= FOLLOW_UP_WORDS
-        return not (ranking and ranking[0]["name"] in ASPECTS and short)
+        return not (ranking and ranking[0]["name"] in ASPECTS and _short(message))
+
+
+def _short(message: Message) -> bool:
+    """As short as a follow-up that names no topic ("a w jaki sposób można się zgłosić?")."""
+    return len((message.get(TEXT) or "").split()) <= FOLLOW_UP_WORDS
+
+
+def _parting(message: Message) -> tuple[str, float] | None:
+    """The likelier of thanks and goodbye, when those two are what DIET hesitated between."""
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != FALLBACK_INTENT]
+    if len(ranking) < 2 or {ranking[0]["name"], ranking[1]["name"]} != PARTING:
+        return None
+    together = ranking[0]["confidence"] + ranking[1]["confidence"]
+    return (ranking[0]["name"], together) if together >= SURE else None

@@ -126,3 +126,26 @@ def test_a_part_the_part_model_is_sure_of_answers_an_unclear_story() -> None:
         "support/counselling_psych"
     )
     assert own.get(INTENT)["name"] == FALLBACK_INTENT
+
+
+def test_thanks_and_goodbye_in_one_message_close_the_chat() -> None:
+    ranking = [
+        {"name": FALLBACK_INTENT, "confidence": 0.5},
+        {"name": "thank", "confidence": 0.54},
+        {"name": "goodbye", "confidence": 0.45},
+    ]
+    parting = _parsed("Dziękuję bardzo, do widzenia.", ranking, {"thank": 0.6, "goodbye": 0.4})
+    torn = [ranking[0], {"name": "thank", "confidence": 0.5}, {"name": "deny", "confidence": 0.45}]
+    unsure = _parsed("dziekuje, nie", torn, {"thank": 0.5, "deny": 0.5})
+    SecondOpinion.from_data().process([parting, unsure])
+    assert parting.get(INTENT)["name"] == "thank"
+    assert unsure.get(INTENT)["name"] == FALLBACK_INTENT
+
+
+def test_i_do_not_know_gives_way_to_a_short_follow_up_the_part_model_is_sure_of() -> None:
+    short = _settled("a jak tam można się zgłosić?", {"ask_how_join": 0.9})
+    text = "a w jaki sposób można się zgłosić z wnioskiem o dodatek osłonowy do urzędu miasta"
+    long = _settled(text, {"ask_how_join": 0.9})
+    SecondOpinion.from_data().process([short, long])
+    assert short.get(INTENT)["name"] == "ask_how_join"
+    assert long.get(INTENT)["name"] == OUT_OF_SCOPE
