@@ -34,6 +34,9 @@ CONTACT = "contact"
 UNKNOWN = "unknown"
 # The topic after the contacts or a resident's branch were given: "a o której otwierają?".
 OFFICE = "office"
+# Steps that are no domain response: the topic button (data/topics.yml key) of those that answer.
+_STEP_TOPICS = {BRANCH: "find_branch", CONTACT: "contact_info"}
+_NOT_RESPONSES = {*_STEP_TOPICS, UNKNOWN}
 # A short question after an answer ("a kto płaci za to?") often leaves the classifier below the
 # fallback threshold although the aspect leads the ranking: in the context of a topic, a leading
 # aspect from this confidence on is answered rather than met with the clarification question.
@@ -80,7 +83,7 @@ class FollowUps:
     def responses(self) -> set[str]:
         """Every domain response the table names (a test checks they exist)."""
         steps = {s for answers in self._table.values() for a in answers.values() for s in a}
-        return steps - {BRANCH, CONTACT, UNKNOWN}
+        return steps - _NOT_RESPONSES
 
     def steps(self, topic: str | None, aspect: str) -> list[str]:
         """What answers `aspect` for `topic` (empty when the table has no such pair)."""
@@ -92,8 +95,8 @@ class FollowUps:
         if not steps or UNKNOWN in steps:
             return None
         first = steps[0]
-        if first in (BRANCH, CONTACT):
-            return "find_branch" if first == BRANCH else "contact_info"
+        if first in _STEP_TOPICS:
+            return _STEP_TOPICS[first]
         # utter_cogito/who answers the topic cogito/who; utter_join_pora the intent ask_join_pora.
         name = first.removeprefix("utter_")
         return name if "/" in name else f"ask_{name}"
@@ -107,7 +110,7 @@ class FollowUps:
             contacts = {"phone": point.phones[0], "email": point.email or ""}
             return FollowUp(reply=Reply("follow_up_unknown", contacts))
         return FollowUp(
-            responses=[s for s in steps if s not in (BRANCH, CONTACT)],
+            responses=[s for s in steps if s not in _NOT_RESPONSES],
             branch_search=BRANCH in steps,
             contacts=CONTACT in steps,
         )

@@ -229,10 +229,10 @@ class HandoffDesk:
             return Reply("handoff_consent_live")
         if self.hours().is_open(self.now()):  # the resident prefers a call-back to waiting
             return Reply("handoff_consent_contact")
+        when = self._when()
         # A file with no staffed hours at all: no "Pracownicy odpowiadają na czacie ." to tell.
-        staffed = bool(self.hours().describe())
-        key = "handoff_consent_callback" if staffed else "handoff_consent_callback_unstaffed"
-        return Reply(key, self._when())
+        key = "handoff_consent_callback" if when["hours"] else "handoff_consent_callback_unstaffed"
+        return Reply(key, when)
 
     def declined(self) -> Reply:
         return Reply("handoff_declined", self._point())

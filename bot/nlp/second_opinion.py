@@ -73,6 +73,7 @@ class SecondOpinion(UntrainedComponent):
         self._told = set(topics) - NOT_TOLD
         self._told_or_unknown = {*self._told, OUT_OF_SCOPE}
         self._answerable = {*topics, OUT_OF_SCOPE}
+        self._aspects = set(ASPECTS)
 
     @classmethod
     def from_data(cls) -> SecondOpinion:
@@ -86,7 +87,7 @@ class SecondOpinion(UntrainedComponent):
             sure = None
             if intent == OUT_OF_SCOPE:
                 sure = sure_reading(reading, self._told) or (
-                    sure_reading(reading, set(ASPECTS)) if _short(message) else None
+                    sure_reading(reading, self._aspects) if _short(message) else None
                 )
             elif intent == FALLBACK_INTENT:
                 sure = _parting(message) or self._unclear(message, reading, readings.values())
