@@ -39,9 +39,10 @@ class ValidateBranchForm(FormValidationAction):
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
         asked = tracker.get_slot("requested_slot") is not None
-        if not branch_finder.concerns_address(intent, message.get("entities") or [], asked):
+        text = message.get("text") or ""
+        if not branch_finder.concerns_address(intent, message.get("entities") or [], asked, text):
             return {}
-        return {"district": message.get("text") or ""}
+        return {"district": text}
 
     def validate_district(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict

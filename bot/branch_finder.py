@@ -26,6 +26,13 @@ ADDRESS_INTENTS = {
     "nlu_fallback",
 }
 FALLBACK_INTENT = "nlu_fallback"
+# Words that open a question rather than an address ("a kto o tym decyduje?"), after "a", "i"…
+_QUESTION_OPENERS = frozenset(
+    "kto co czy jak jaki jaka jakie jakich ile kiedy dlaczego czemu po skad skąd ktory który"
+    " ktora która ktore które czym kogo komu".split()
+)
+_LEADING = frozenset("a i ale no to".split())
+_QUESTION_MIN_WORDS = 3
 ADDRESS_ENTITIES = ("street", "house_number", "neighbourhood")
 # Slots that describe one search; cleared once the branch is named or the search is dropped.
 SEARCH_SLOTS = (
@@ -85,17 +92,38 @@ def district_numeral(value: str | None) -> str | None:
 
 
 def concerns_address(
-    intent: str | None, entities: Sequence[Mapping[str, Any]], asked: bool = True
+    intent: str | None,
+    entities: Sequence[Mapping[str, Any]],
+    asked: bool = True,
+    text: str = "",
 ) -> bool:
     """Whether a message answers the address question; if not, the rules answer it instead.
 
-    An unclear message counts (a misspelt street) only as the answer to the question: the
-    message that starts the search ("a gdzie mam iść?" after an answer) is not an address.
+    An unclear message counts (a misspelt street) only as the answer to the question, and not
+    when it reads as a question of its own ("a kto go przydziela?"): "Nie rozpoznaję tego
+    adresu" would leave that question unanswered. The message that starts the search ("a gdzie
+    mam iść?" after an answer) is not an address either.
     """
     named = {e.get("entity") for e in entities}
-    if intent == FALLBACK_INTENT and not asked:
-        return bool(named & {*ADDRESS_ENTITIES, "district"})
-    return intent in ADDRESS_INTENTS or bool(named & {*ADDRESS_ENTITIES, "district"})
+    if named & {*ADDRESS_ENTITIES, "district"}:
+        return True
+    if intent == FALLBACK_INTENT:
+        return asked and not reads_as_question(text)
+    return intent in ADDRESS_INTENTS
+
+
+def reads_as_question(text: str) -> bool:
+    """A question word first, or a question mark after a few words ("Kurdwanów?" is an unsure
+    answer), and no number (a house number makes it an address)."""
+    if any(ch.isdigit() for ch in text):
+        return False
+    words = [w.strip(",.!:;") for w in text.lower().split()]
+    words = [w for w in words if w]
+    while words and words[0] in _LEADING:
+        words = words[1:]
+    if words and words[0] in _QUESTION_OPENERS:
+        return True
+    return "?" in text and len(words) >= _QUESTION_MIN_WORDS
 
 
 def interpret(

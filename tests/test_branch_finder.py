@@ -50,6 +50,18 @@ def test_an_unclear_message_is_an_address_only_as_the_answer_to_the_question() -
     assert bf.concerns_address("nlu_fallback", street, asked=False)
 
 
+@pytest.mark.parametrize(
+    "text", ["a kto o tym decyduje?", "Ile to wszystko potrwa", "i czemu pytacie mnie o ulicę?"]
+)
+def test_an_unclear_question_in_place_of_the_address_is_answered_not_resolved(text: str) -> None:
+    assert not bf.concerns_address("nlu_fallback", [], asked=True, text=text)
+
+
+@pytest.mark.parametrize("text", ["Rzeznicza 5?", "Kurdwanów?", "wieliczkka 12", "os. zlocien"])
+def test_an_unsure_or_misspelt_answer_is_still_the_address(text: str) -> None:
+    assert bf.concerns_address("nlu_fallback", [], asked=True, text=text)
+
+
 def test_every_outcome_sets_the_whole_search_state(resolver):
     for text in ["Lipowa 3", "Wielicka", "ul. Nieistniejąca 5", "Wieliczka 32-020"]:
         assert set(interpret(resolver, text)) == set(bf.SEARCH_SLOTS), text

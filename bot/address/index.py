@@ -23,6 +23,11 @@ from bot.polish.text import fold_diacritics
 
 _COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
 _SPLIT = re.compile(r"[\s\-–]+")
+# "z dzielnicy czternastej": the districts' numbers as ordinals (lemmas, inflected by Morfeusz).
+_ORDINALS = (
+    "pierwszy drugi trzeci czwarty piąty szósty siódmy ósmy dziewiąty dziesiąty jedenasty"
+    " dwunasty trzynasty czternasty piętnasty szesnasty siedemnasty osiemnasty"
+).split()
 
 
 class Tier(IntEnum):
@@ -98,6 +103,9 @@ class FormIndex:
             self._add_name(entry, name, Tier.NAME, place=True, partial=True)
             for number in (roman.lower(), str(roman_to_int(roman))):
                 self._add_key(f"dz {number}", entry, Tier.NAME, Context.NONE)
+            for ordinal in _ordinal_keys(roman):
+                self._add_key(f"dz {ordinal}", entry, Tier.NAME, Context.NONE)
+                self._add_key(f"{ordinal} dz", entry, Tier.NAME, Context.NONE)
         for name in gazetteer.outside_places:
             self._add_name(self._add_entry(Entry(name, "outside", ())), name, Tier.NAME, place=True)
         city = self._add_entry(Entry(gazetteer.city, "city", ()))
@@ -176,3 +184,11 @@ class FormIndex:
             limit=20,
         )
         return [(key, int(distance)) for key, distance, _ in found]
+
+
+def _ordinal_keys(roman: str) -> set[str]:
+    """Every form of the district's ordinal ("czternastej", "czternasta"), folded as keys are."""
+    number = roman_to_int(roman)
+    if number is None or number > len(_ORDINALS):
+        return set()
+    return {fold_diacritics(form.lower()) for form in lemma_forms(_ORDINALS[number - 1])}

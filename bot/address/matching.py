@@ -23,6 +23,8 @@ CONTEXT_WORDS = _words(
     "na przy w we z ze do od kolo obok okolice okolicy okolicach niedaleko blisko naprzeciwko"
     " rejon rejonie adres"
 )
+# Punctuation that sets a heading name off from the rest of the message.
+_HEADING_MARKS = frozenset(",:;-–—")
 # Words that may surround a bare name given as the answer ("dzień dobry, Szeroka").
 _FILLER_WORDS = _words(
     "dzien dobry witam czesc hej prosze mieszkam mieszkamy mieszka to jest moj moja moje tak"
@@ -92,13 +94,17 @@ class Matcher:
     def __init__(self, index: FormIndex) -> None:
         self.index = index
 
-    def _context(self, tokens: list[Token], start: int, end: int, hint: bool) -> Context:
+    def _context(
+        self, text: str, tokens: list[Token], start: int, end: int, hint: bool
+    ) -> Context:
         if hint or (start > 0 and tokens[start - 1].key in PREFIXES):
             return Context.STRONG
         if read_house_number(tokens, end) is not None:
             return Context.STRONG
         if start > 0 and tokens[start - 1].key in CONTEXT_WORDS:
             return Context.WEAK
+        if start == 0 and _set_off(text, tokens, end):
+            return Context.WEAK  # "Piaski Wielkie, gdzie jest…": the name heads the message
         outside = tokens[:start] + tokens[end:]
         if all(not t.is_word or t.key in _ANSWER_WORDS for t in outside):
             return Context.WEAK
@@ -147,7 +153,7 @@ class Matcher:
                 hits = self.index.keys.get(key)
                 if not hits:
                     continue
-                context = self._context(tokens, i, j, hint)
+                context = self._context(text, tokens, i, j, hint)
                 allowed = {e: h for e, h in hits.items() if h.gate <= context}
                 if allowed:
                     found = self._match(text, tokens, i, j, allowed, dict.fromkeys(allowed, key))
@@ -218,7 +224,7 @@ class Matcher:
     def _fuzzy_span(
         self, text: str, tokens: list[Token], start: int, end: int, hint: bool
     ) -> Match | None:
-        context = self._context(tokens, start, end, hint)
+        context = self._context(text, tokens, start, end, hint)
         if context < Context.WEAK:
             return None
         query = " ".join(t.key for t in tokens[start:end])
@@ -239,3 +245,11 @@ class Matcher:
             if distance == closest
         }
         return self._match(text, tokens, start, end, hits, best_key, distance=closest)
+
+
+def _set_off(text: str, tokens: list[Token], end: int) -> bool:
+    """Whether a comma, colon or dash follows the first `end` tokens, before more words."""
+    if end >= len(tokens):
+        return False
+    between = text[tokens[end - 1].end : tokens[end].start]
+    return any(mark in _HEADING_MARKS for mark in between)

@@ -25,7 +25,12 @@ _LOCALITY_WORDS = word_set(
 # rivers and mountains.
 _NOT_A_MUNICIPALITY = word_set(
     "krakow polska ukraina rosja bialorus litwa niemcy czechy slowacja europa malopolska"
-    " malopolskie slask wisla tatry beskidy gory unia"
+    " malopolskie slask wisla tatry beskidy gory unia szczescie"  # "Szczęść Boże" greets
+    # countries residents' families work or come from ("syn jest w Anglii, a mama tu sama")
+    " anglia szkocja irlandia brytania holandia belgia francja hiszpania wlochy portugalia"
+    " austria szwajcaria szwecja norwegia dania finlandia islandia lotwa estonia wegry rumunia"
+    " bulgaria grecja chorwacja serbia moldawia gruzja armenia azerbejdzan kazachstan turcja"
+    " usa ameryka kanada australia wietnam chiny indie filipiny nepal kolumbia wenezuela"
 )
 _PROPER = {"nazwa_geograficzna"}
 _LIVING_VERBS = frozenset({"mieszkać", "zamieszkać", "zamieszkiwać", "zamieszkały"})
@@ -81,10 +86,14 @@ def outside_place(tokens: list[Token], text: str = "") -> str | None:
     words = [t for t in tokens if t.is_word]
     heads = bool(words) and (len(words) <= _HEADING_WORDS or text[words[0].end :].startswith(","))
     candidates = [t for p, t in zip(tokens, tokens[1:], strict=False) if p.key in _LOCALITY_WORDS]
+    short = len(words) <= _HEADING_WORDS
     for token in ([words[0]] if heads else []) + candidates:
         if not token.is_word or len(token.key) < 3:
             continue
-        lemma = _geographic_lemma(token.surface, token.surface[:1].isupper())
+        # The first word is capitalised as any sentence is: "Sąsiadka, pani po 90…" names no
+        # village, unless the message is as short as an address ("Zielonki koło Krakowa").
+        capitalised = token.surface[:1].isupper() and (short or token is not words[0])
+        lemma = _geographic_lemma(token.surface, capitalised)
         if lemma and fold_diacritics(lemma.lower()) not in _NOT_A_MUNICIPALITY:
             return lemma
     return None

@@ -32,13 +32,20 @@ _LIVING_LEMMAS = word_set(
     " pochodzic nalezec"
 )
 # Words that ask where one belongs ("jaka filia dla Kurdwanowa"); "mopsu" is how people decline
-# MOPS, unknown to the dictionary.
+# MOPS, unknown to the dictionary; "dz" is how the tokeniser writes "dzielnica" in any form.
 _BELONGING_LEMMAS = word_set(
-    "adres dzielnica osiedle rejon okolica filia mops mopsu mopsie osrodek"
+    "adres dzielnica dz osiedle rejon okolica filia mops mopsu mopsie osrodek"
 )
 # Words that ask where to go: with a place that opens the message ("Skotniki, gdzie trzeba iść"),
 # the place is where the resident lives.
-_WHERE_LEMMAS = word_set("podlegac zglosic zglaszac najblizej najblizszy isc pojsc")
+# "najbliższa" is a form of "bliski" to the dictionary, hence the forms.
+_WHERE_LEMMAS = word_set(
+    "podlegac zglosic zglaszac najblizej najblizszy najblizsza najblizsze najblizszej isc pojsc"
+    " udac udawac zwrocic zwracac przyjsc pojechac"
+)
+# "jestem z Bieżanowa": being from a place is living there.
+_BEING_WORDS = word_set("jestem jestesmy")
+_FROM_WORDS = word_set("z ze")
 _SHORT_MESSAGE_WORDS = 3
 # A whole name, its alias or a typo of it (bot/address/matching.py); part of a name is weaker.
 SURE_PLACE = 0.9
@@ -132,6 +139,10 @@ def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:
     words = [t for t in tokens if t.is_word]
     if len(words) <= _SHORT_MESSAGE_WORDS or says(tokens, _LIVING_LEMMAS | _BELONGING_LEMMAS):
         return True
+    if any(t.key in _BEING_WORDS for t in words) and placed_by_preposition(
+        tokens, parsed, _FROM_WORDS
+    ):
+        return True
     return opens_the_message(words, parsed) and says(tokens, _WHERE_LEMMAS)
 
 
@@ -159,11 +170,13 @@ def says(tokens: list[Token], lemmas: frozenset[str]) -> bool:
     )
 
 
-def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:
+def placed_by_preposition(
+    tokens: list[Token], parsed: ParsedAddress, prepositions: frozenset[str] = CONTEXT_WORDS
+) -> bool:
     """ "na Kurdwanowie", "z Bieżanowa": a weaker sign, on its own, that the place is home."""
     named = _first_words(parsed)
     return any(
-        previous.key in CONTEXT_WORDS and token.key in named
+        previous.key in prepositions and token.key in named
         for previous, token in zip(tokens, tokens[1:], strict=False)
     )
 

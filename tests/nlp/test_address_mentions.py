@@ -85,7 +85,16 @@ def test_an_unsure_branch_question_naming_a_place_stays_a_branch_question(resolv
 
 
 @pytest.mark.parametrize(
-    "text", ["Złocień, te nowe bloki. Do jakiego mopsu podlegam?", "kurdwanow, gdzie mam pojsc"]
+    "text",
+    [
+        "Złocień, te nowe bloki. Do jakiego mopsu podlegam?",
+        "kurdwanow, gdzie mam pojsc",
+        "Wola Duchacka - do kogo mam się zwrócić?",  # common words, set off by a dash
+        "Łagiewniki, gdzie najbliższa pomoc społeczna",
+        "Grzegórzki: gdzie mam się udać",
+        "jestem z dzielnicy jedenastej",
+        "to ja jestem z Olszy, gdzie mam złożyć papiery",
+    ],
 )
 def test_a_place_opening_a_question_where_to_go_is_home(resolver, text: str) -> None:
     sure_otherwise = {"name": "out_of_scope", "confidence": 0.95}
@@ -94,8 +103,19 @@ def test_a_place_opening_a_question_where_to_go_is_home(resolver, text: str) -> 
 
 
 def test_a_place_opening_another_question_is_not_home(resolver) -> None:
-    text = "Kazimierz, gdzie jest formularz do pobrania"
-    assert find_mention(text, {"name": "out_of_scope", "confidence": 0.9}, resolver) is None
+    sure_otherwise = {"name": "out_of_scope", "confidence": 0.9}
+    for text in ["Kazimierz, gdzie jest formularz do pobrania", "Nowe życie, gdzie to kupić"]:
+        assert find_mention(text, sure_otherwise, resolver) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [("z dzielnicy czternastej", "XIV"), ("mieszkam w ósmej dzielnicy", "VIII")],
+)
+def test_a_district_named_by_its_ordinal_is_that_district(
+    resolver, text: str, district: str
+) -> None:
+    assert resolver.resolve(text).district == district
 
 
 def test_an_office_of_mops_is_not_the_residents_address(resolver) -> None:
