@@ -29,6 +29,7 @@ from bot.gateway.config import Settings
 from bot.gateway.delivery import ChatDelivery
 from bot.gateway.headers import SecurityHeaders
 from bot.gateway.limits import Limits
+from bot.gateway.outbox import Outbox
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.routes import STATIC, gateway_router, refuse_bad_requests
 from bot.gateway.sessions import SessionHub
@@ -55,7 +56,7 @@ def create_app(
     rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     hub = SessionHub(settings.history_limit, settings.max_sessions)
     limits = Limits(settings.max_message_chars, settings.session_rate, settings.ip_rate)
-    chat = ChatService(rasa, hub, limits, HandoffDesk(db))
+    chat = ChatService(rasa, hub, limits, HandoffDesk(db), outbox=Outbox(path=settings.outbox))
     console = Console(console_settings, db, ChatDelivery(hub, chat))
     review = ConversationIndex(db, ReviewSettings.from_env())
 
@@ -63,6 +64,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         at = retention_time()  # the daily deletion of old conversations (RODO), in-process
         job = asyncio.create_task(run_daily(db, review.settings, at)) if at else None
+        chat.resume()  # messages kept for Rasa before a restart
         yield
         if job:
             job.cancel()

@@ -52,6 +52,7 @@ class ChatService:
         desk: HandoffDesk | None = None,
         retry_seconds: float = RETRY_SECONDS,
         give_up_seconds: float = GIVE_UP_SECONDS,
+        outbox: Outbox | None = None,
     ) -> None:
         self.rasa = rasa
         self.hub = hub
@@ -59,11 +60,16 @@ class ChatService:
         self.desk = desk  # None: no console database (the handoff is not minded)
         self.messages = Messages.load()
         self.fallback = Fallback.load()
-        self.outbox = Outbox()
+        self.outbox = outbox if outbox is not None else Outbox()  # an empty one is falsy
         self.retry_seconds = retry_seconds
         self.give_up_seconds = give_up_seconds
         self._failed_at = float("-inf")
         self._retrying: asyncio.Task[None] | None = None
+
+    def resume(self) -> None:
+        """Deliver what was kept before a restart (called once the event loop runs)."""
+        if len(self.outbox) and (self._retrying is None or self._retrying.done()):
+            self._retrying = asyncio.create_task(self._retry())
 
     async def close(self) -> None:
         if self._retrying is not None:

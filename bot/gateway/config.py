@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.deployment import is_production
+from bot.gateway.outbox import DEFAULT_PATH as DEFAULT_OUTBOX
 
 # The MOPS domains that may embed the widget, plus the gateway's own demo page.
 DEFAULT_ORIGINS = (
@@ -52,6 +54,7 @@ class Settings:
     host: str = "127.0.0.1"
     api_docs: bool = False  # /docs, /redoc, /openapi.json: a development aid, never in production
     hsts: bool | None = None  # True always, False never, None = when the request came over HTTPS
+    outbox: Path | None = None  # where messages wait for Rasa across restarts (None: memory)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -83,6 +86,7 @@ class Settings:
             host=get("GATEWAY_HOST", default.host),
             api_docs=_flag(env.get("GATEWAY_API_DOCS", "0")) and not production,
             hsts=None if hsts == "auto" else _flag(hsts),
+            outbox=Path(get("GATEWAY_OUTBOX", DEFAULT_OUTBOX)),
         )
 
 

@@ -1,18 +1,26 @@
 """Messages Rasa did not get because it was down: kept in order, delivered once when it is back.
 
-In-process, like the session hub: the gateway is one process in front of Rasa (the hub's live
-connections and history are in its memory too), and the repository uses Redis only for Rasa's own
-lock store in production. What a resident wrote is in the hub (and on the screen) at once; the
-outbox only remembers what Rasa still has to hear. A gateway restart loses the outbox, as it
-loses the hub's not-yet-delivered messages; a shared store would be needed for several gateways.
+The queue is in memory, and each kept message is also a small file on disk (GATEWAY_OUTBOX,
+`var/outbox`, maildir style as the handoff spool: written whole under a temporary name, fsync'ed
+and renamed; folder 0700, files 0600), removed once Rasa has it. A gateway restart reads the
+folder back, so what a resident wrote while Rasa was down is delivered after the restart too.
+What a resident wrote is in the hub (and on the screen) at once; the outbox only remembers what
+Rasa still has to hear. One gateway owns its folder: several gateways need one folder each.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import secrets
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+DEFAULT_PATH = "var/outbox"
 
 
 def new_ref() -> str:
@@ -30,13 +38,22 @@ class Kept:
 
 
 class Outbox:
-    """Per conversation, the messages Rasa has not had yet, oldest first."""
+    """Per conversation, the messages Rasa has not had yet, oldest first.
 
-    def __init__(self, per_session: int = 50, max_sessions: int = 10_000) -> None:
+    `path`: the folder that keeps them across restarts (None: memory only, as in unit tests).
+    """
+
+    def __init__(
+        self, per_session: int = 50, max_sessions: int = 10_000, path: Path | None = None
+    ) -> None:
         self._per_session = per_session  # the rate limit (20 a minute) keeps far below this
         self._max_sessions = max_sessions
         self._kept: OrderedDict[str, deque[Kept]] = OrderedDict()
         self._refused_since: dict[str, float] = {}  # ref -> when Rasa first answered it an error
+        self._path = path
+        self._files: dict[str, Path] = {}  # ref -> its file
+        if path is not None:
+            self._read_back(path)
 
     def keep(self, session: str, kept: Kept) -> bool:
         """Remember a message; False when the outbox is full (the resident was told to call)."""
@@ -48,6 +65,8 @@ class Outbox:
         if len(queue) >= self._per_session:
             return False
         queue.append(kept)
+        if self._path is not None:
+            self._files[kept.ref] = _write(self._path, session, kept)
         return True
 
     def pending(self, session: str) -> list[Kept]:
@@ -66,6 +85,9 @@ class Outbox:
             queue.popleft()
         if queue is not None and not queue:
             del self._kept[session]
+        file = self._files.pop(kept.ref, None)
+        if file is not None:
+            file.unlink(missing_ok=True)
 
     def sessions(self) -> list[str]:
         """Conversations with kept messages, longest waiting first."""
@@ -73,3 +95,35 @@ class Outbox:
 
     def __len__(self) -> int:
         return sum(len(queue) for queue in self._kept.values())
+
+    def _read_back(self, path: Path) -> None:
+        """The messages kept before a restart, in the order they came."""
+        for file in sorted(path.glob("*.json")) if path.is_dir() else []:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+                kept = Kept(data["message"], data["shown"], data["ref"])
+                session = str(data["session"])
+            except (OSError, ValueError, KeyError, TypeError):
+                log.error("unreadable kept message set aside", extra={"file": file.name})
+                file.rename(file.with_suffix(".unreadable"))
+                continue
+            self._kept.setdefault(session, deque()).append(kept)
+            self._files[kept.ref] = file
+        if self._files:
+            log.warning("kept messages read back after a restart", extra={"count": len(self)})
+
+
+def _write(folder: Path, session: str, kept: Kept) -> Path:
+    """One kept message as a file, whole or absent (a crash mid-write leaves a temporary)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = f"{time.time_ns():020d}-{kept.ref}"
+    temporary = folder / f".{name}.tmp"
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        record = {"session": session, "message": kept.message, "shown": kept.shown}
+        json.dump(record | {"ref": kept.ref}, file, ensure_ascii=False)
+        file.flush()
+        os.fsync(file.fileno())
+    final = folder / f"{name}.json"
+    os.replace(temporary, final)
+    return final

@@ -17,11 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from fastapi.testclient import TestClient
 
+from bot.app import create_app
 from bot.gateway.chat import ChatService
-from bot.gateway.config import Rate
+from bot.gateway.config import Rate, Settings
 from bot.gateway.fallback import Fallback, crisis_texts
 from bot.gateway.limits import Limits
+from bot.gateway.outbox import Kept, Outbox
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.sessions import SessionHub
 from tests.conftest import MODEL
@@ -205,6 +208,34 @@ def test_rasa_killed_messages_are_kept_and_delivered_once_in_order(
     assert requests.get(f"{outage.rasa_url}/status", params={"token": outage.token}).ok
 
 
+@pytest.mark.slow
+def test_messages_kept_for_rasa_survive_a_gateway_restart(
+    outage: OutageStack, make_client, tmp_path
+) -> None:
+    """Rasa down, the gateway restarted meanwhile: the message is still delivered, once."""
+    if "actions" not in outage.processes:
+        outage.start_actions()
+    if "rasa" not in outage.processes:
+        outage.start_rasa()
+    folder = tmp_path / "outbox"
+    settings = Settings(rasa_url=outage.rasa_url, rasa_timeout=10.0, outbox=folder)
+    with TestClient(create_app(settings)) as first:
+        session = new_session(first)
+        assert web_say(first, session, "Dzień dobry")
+        outage.kill("rasa")
+        (apology,) = web_say(first, session, "Czym był projekt COGITO?")
+        assert INFO_PHONE in apology
+    assert len(list(folder.glob("*.json"))) == 1  # the gateway stopped with it still kept
+
+    outage.start_rasa()
+    make_client(rasa_url=outage.rasa_url, rasa_timeout=10.0, outbox=folder)  # restarted
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and list(folder.glob("*.json")):
+        time.sleep(0.5)
+    assert outage.tracker_texts(session) == ["Dzień dobry", "Czym był projekt COGITO?"]
+    assert not list(folder.glob("*.json"))
+
+
 # ---- the outbox, against a stand-in Rasa -----------------------------------------------------
 
 
@@ -266,3 +297,20 @@ def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> N
         server.shutdown()
     assert _PickyRasa.received.count("Dzień dobry") == 1  # delivered once
     assert said[-1] == "Odpowiedź na: Dzień dobry"  # and its answer reached the chat
+
+
+def test_the_outbox_reads_back_what_it_kept_in_order(tmp_path) -> None:
+    folder = tmp_path / "outbox"
+    before = Outbox(path=folder)
+    first, second, other = Kept("/greet", None), Kept("nie chcę żyć", None), Kept("hej", "hej")
+    for session, kept in (("a" * 20, first), ("b" * 20, other), ("a" * 20, second)):
+        assert before.keep(session, kept)
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert {oct(f.stat().st_mode & 0o777) for f in folder.glob("*.json")} == {"0o600"}
+    (folder / "00000000000000000000-broken.json").write_text("{", encoding="utf-8")
+
+    after = Outbox(path=folder)  # as after a restart
+    assert after.pending("a" * 20) == [first, second] and after.pending("b" * 20) == [other]
+    after.delivered("a" * 20, first)
+    assert Outbox(path=folder).pending("a" * 20) == [second]  # delivered means gone from disk
+    assert list(folder.glob("*.unreadable"))  # a broken file is set aside, not lost or fatal
