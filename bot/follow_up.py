@@ -28,6 +28,7 @@ ASPECTS = (
     "ask_where",
     "ask_results",
     "ask_funding",
+    "ask_details",
 )
 BRANCH = "branch"
 CONTACT = "contact"

@@ -48,6 +48,15 @@ def test_after_the_contacts_where_gives_them_again_and_hours_are_not_known(
     assert follow_ups.topic_key("office", "ask_where") == "contact_info"
 
 
+def test_asking_for_details_gets_what_the_sources_say_in_detail(follow_ups, point) -> None:
+    """Pora's forms of help, COGITO's laboratories and guide; after a form of help, nothing more."""
+    assert follow_ups.answer("pora", "ask_details", point).responses == ["utter_support/list"]
+    cogito = follow_ups.answer("cogito", "ask_details", point).responses
+    assert cogito == ["utter_cogito/labs", "utter_cogito/guide_campaign"]
+    support = follow_ups.answer("support", "ask_details", point)
+    assert support.reply is not None and support.reply.key == "follow_up_unknown"
+
+
 def test_without_a_topic_the_assistant_asks_which_one(follow_ups, point) -> None:
     answer = follow_ups.answer(None, "ask_who", point)
     assert answer.reply is not None and answer.reply.key == "follow_up_which"
