@@ -15,6 +15,7 @@ from bot.address import AddressResolver
 from bot.address.districts import DISTRICTS
 from bot.branches import Branch, BranchCatalogue
 from bot.messages import Reply
+from bot.polish.text import word_set
 
 # Messages that may carry an address while the form is open; anything else (a question, a crisis,
 # a refusal) is left to the rules, and the form resumes after them.
@@ -27,11 +28,11 @@ ADDRESS_INTENTS = {
 }
 FALLBACK_INTENT = "nlu_fallback"
 # Words that open a question rather than an address ("a kto o tym decyduje?"), after "a", "i"…
-_QUESTION_OPENERS = frozenset(
+_QUESTION_OPENERS = word_set(
     "kto co czy jak jaki jaka jakie jakich ile kiedy dlaczego czemu po skad skąd ktory który"
-    " ktora która ktore które czym kogo komu".split()
+    " ktora która ktore które czym kogo komu"
 )
-_LEADING = frozenset("a i ale no to".split())
+_LEADING = word_set("a i ale no to")
 _QUESTION_MIN_WORDS = 3
 ADDRESS_ENTITIES = ("street", "house_number", "neighbourhood")
 # Slots that describe one search; cleared once the branch is named or the search is dropped.

@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import random
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -23,13 +24,14 @@ from pathlib import Path
 from unittest.mock import ANY
 
 import pytest
+import yaml
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import delete, inspect, text
+from sqlalchemy import create_engine, delete, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.handoff import HandoffError, TicketService
 from bot.review.analytics import compute
@@ -41,6 +43,7 @@ from bot.review.tracker import METADATA, to_datetime, tracker_engine
 from bot.storage import Database, upgrade
 from bot.storage.migrate import alembic_config
 from bot.storage.models import Base, ReviewConversation, ReviewSync, Ticket, TicketStatus
+from tests.conftest import ROOT
 from tests.console.conftest import add_staff, sqlite_url
 from tests.console.test_storage import upgrade_keeps_call_backs
 from tests.postgres import create_database
@@ -200,6 +203,37 @@ def test_two_processes_syncing_at_once_count_each_event_once(review: Conversatio
             ]
     finally:
         other.dispose()
+
+
+def test_a_locked_tracker_table_fails_rasa_fast_with_the_production_settings(
+    tracker_url: str,
+) -> None:
+    """endpoints.production.yml's lock timeout: Rasa's read fails in about a second, so the
+    gateway answers the resident at once (and keeps the message) instead of after 30 s."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    production = yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8"))
+    url = make_url(tracker_url)
+    store = SQLTrackerStore(
+        dialect="postgresql", host=url.host, port=url.port, db=url.database,
+        username=url.username, password=url.password,
+        query=production["tracker_store"]["query"],
+    )  # fmt: skip
+    asyncio.run(store.save(DialogueStateTracker.from_events("locked", [UserUttered("hej")])))
+    other = create_engine(tracker_url, future=True)
+    try:
+        with other.connect() as connection, connection.begin():
+            connection.execute(text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
+            started = time.monotonic()
+            with pytest.raises(OperationalError, match="lock timeout"):
+                asyncio.run(store.retrieve("locked"))
+            assert time.monotonic() - started < 5  # not the gateway's 30 s
+        assert asyncio.run(store.retrieve("locked")) is not None  # free again: read as before
+    finally:
+        other.dispose()
+        store.engine.dispose()
 
 
 def test_rasas_own_sql_tracker_store_on_postgresql(db: Database, tracker_url: str) -> None:

@@ -25,9 +25,25 @@ _COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
 _SPLIT = re.compile(r"[\s\-–]+")
 # "z dzielnicy czternastej": the districts' numbers as ordinals (lemmas, inflected by Morfeusz).
 _ORDINALS = (
-    "pierwszy drugi trzeci czwarty piąty szósty siódmy ósmy dziewiąty dziesiąty jedenasty"
-    " dwunasty trzynasty czternasty piętnasty szesnasty siedemnasty osiemnasty"
-).split()
+    "pierwszy",
+    "drugi",
+    "trzeci",
+    "czwarty",
+    "piąty",
+    "szósty",
+    "siódmy",
+    "ósmy",
+    "dziewiąty",
+    "dziesiąty",
+    "jedenasty",
+    "dwunasty",
+    "trzynasty",
+    "czternasty",
+    "piętnasty",
+    "szesnasty",
+    "siedemnasty",
+    "osiemnasty",
+)
 
 
 class Tier(IntEnum):

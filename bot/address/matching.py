@@ -94,9 +94,7 @@ class Matcher:
     def __init__(self, index: FormIndex) -> None:
         self.index = index
 
-    def _context(
-        self, text: str, tokens: list[Token], start: int, end: int, hint: bool
-    ) -> Context:
+    def _context(self, text: str, tokens: list[Token], start: int, end: int, hint: bool) -> Context:
         if hint or (start > 0 and tokens[start - 1].key in PREFIXES):
             return Context.STRONG
         if read_house_number(tokens, end) is not None:

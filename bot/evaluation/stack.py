@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import requests
+import yaml
 
 from bot.paths import PROJECT_ROOT as ROOT  # where Rasa runs; the tests import it from here
 
@@ -82,19 +83,14 @@ class RasaStack:
 
 
 def write_endpoints(workdir: Path, actions_url: str) -> Path:
-    """endpoints.yml for a Rasa of the tests: as the project's, with a tracker store in `workdir`.
-
-    The action server runs actions only for callers with its token (bot/action_server.py), and
-    responses get the information point's contacts from bot/rasa_nlg.py.
-    """
+    """endpoints.yml for a Rasa of the tests: the project's, with its own action server and a
+    tracker store in `workdir` (the action token, the tracker's busy timeout and the response
+    generator as configured for `make run`)."""
+    config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    config["action_endpoint"]["url"] = f"{actions_url}/webhook"
+    config["tracker_store"]["db"] = str(workdir / "tracker.db")
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
-        "  headers:\n    Authorization: Bearer ${ACTIONS_TOKEN}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-        "nlg:\n  type: bot.rasa_nlg.ContactsNaturalLanguageGenerator\n",
-        encoding="utf-8",
-    )
+    endpoints.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return endpoints
 
 

@@ -8,6 +8,7 @@ letters do not matter, and "nie" in another clause does not turn a sentence into
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,15 @@ Phrase = tuple[str, ...]
 
 CRISIS_PREFIX = "crisis_"
 CRISIS_HINT = "crisis_hint"  # key in the parse data: add the gentle line
+# Laughter ("haha", "xD", "😂") in a message that also asks something ("nie chce mi sie zyc bez
+# kawy haha, a na serio jakie sa formy wsparcia"): the crisis phrase is a joke more likely than
+# not, so the question is answered, with the gentle line; laughter alone does not lower a crisis.
+_LAUGHTER = re.compile(
+    r"\b(?:(?:ha){2,}h?|(?:he){2,}|x+d+|lol)\b|[:;]-?[)dp]\B|[😂🤣😅😆😄😁]", re.IGNORECASE
+)
+_ASKS = re.compile(
+    r"\?|\b(?:czy|jak|jaki|jakie|jaka|gdzie|kiedy|ile|kto|skad|skąd)\b", re.IGNORECASE
+)
 # The classifier alone is sure of a crisis from this confidence on, or when the crisis intents
 # together reach CRISIS_TOGETHER, split between two kinds of crisis (each from SPLIT_SHARE on);
 # below that, and for a crisis ranked above HINT_CONFIDENCE behind another intent, the message is
@@ -130,6 +140,11 @@ class CrisisLexicon:
                 if any(not harmless & span for span in _spans(phrase, lemmas)):
                     return intent
         return None
+
+
+def jokes_and_asks(text: str) -> bool:
+    """Laughter and a question in one message: a crisis phrase in it is not taken as certain."""
+    return bool(_LAUGHTER.search(text) and _ASKS.search(text))
 
 
 def gives_a_home_address(intent: Mapping[str, Any], entities: Sequence[Mapping[str, Any]]) -> bool:

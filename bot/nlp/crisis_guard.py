@@ -27,6 +27,7 @@ from bot.nlp.crisis import (
     crisis_share,
     gives_a_home_address,
     is_crisis,
+    jokes_and_asks,
 )
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import choose_intent
@@ -46,17 +47,18 @@ class CrisisGuard(UntrainedComponent):
             words = [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
             lemmas = self._lexicon.lemmas(words)
             certain = self._lexicon.match(lemmas)
-            if certain:
+            text = message.get(TEXT) or ""
+            joking = certain is not None and jokes_and_asks(text)
+            if certain and not joking:
                 choose_intent(message, certain)
                 continue
-            text = message.get(TEXT) or ""
             readings = dict(message.get(PART_READINGS) or {})
             whole = readings.pop(text, None)
             # None for a model trained before the part model: its classifier decides alone.
             second_opinion = crisis_share(whole) if whole is not None else None
-            if self._lexicon.says_everyday(lemmas):
-                # "zabiję się ze śmiechu": the lexicon knows what the crisis-like words mean
-                # there, so no model's guess is certain; an unsure one keeps the gentle line.
+            if joking or self._lexicon.says_everyday(lemmas):
+                # "zabiję się ze śmiechu", or a laughing question: the crisis-like words are
+                # meant lightly, so no model's guess is certain; the gentle line stays.
                 readings, whole, second_opinion = {}, None, 0.0
             # Parts only of a message that has several: a single one is the whole message.
             told, hinted = (
@@ -74,7 +76,7 @@ class CrisisGuard(UntrainedComponent):
                 continue
             tier = classifier_tier(message.get(INTENT) or {}, ranking, second_opinion)
             leaning = (second_opinion or 0.0) >= PART_WHOLE_HINT
-            tier = Tier(tier.replacement, tier.hint or hinted or leaning, tier.confidence)
+            tier = Tier(tier.replacement, tier.hint or hinted or leaning or joking, tier.confidence)
             if tier.replacement:
                 choose_intent(message, tier.replacement["name"], tier.confidence)
                 home = gives_a_home_address(message.get(INTENT) or {}, message.get(ENTITIES) or [])

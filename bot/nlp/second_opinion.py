@@ -9,6 +9,8 @@ are taken without it), and an unclear short question whose best guess is an aspe
 kogo?") is left to the dialogue, which reads it in the topic under discussion.
 "I do not know" (out_of_scope) is no answer either: where DIET settles on it and the part model
 is sure of a topic the assistant knows ("psycholog w mopsie jest?"), that topic is answered.
+Which aspect a short follow-up asks about ("a kto za to płaci?": cost or funding) is decided by
+both models together, each model's shares counting equally, as the answer of a retrieval intent is.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ class SecondOpinion(UntrainedComponent):
                 )
             elif intent == FALLBACK_INTENT:
                 sure = _parting(message) or self._unclear(message, reading, readings.values())
+            elif intent in self._aspects and _short(message):
+                sure = self._agreed_aspect(message, reading)
             if sure:
                 choose_answer(message, *sure)
         return messages
@@ -112,6 +116,18 @@ class SecondOpinion(UntrainedComponent):
         rodzinny?"), when the part model is sure of it; of several, the surest."""
         sure = [s for s in (sure_reading(without_crisis(p), self._told) for p in parts) if s]
         return max(sure, key=lambda s: s[1], default=None)
+
+    def _agreed_aspect(
+        self, message: Message, reading: dict[str, float]
+    ) -> tuple[str, float] | None:
+        """The aspect both models favour together, where it is not DIET's own first choice."""
+        diet = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
+        together = {a: (diet.get(a, 0.0) + reading.get(a, 0.0)) / 2 for a in self._aspects}
+        best = max(together, key=lambda aspect: together[aspect])
+        chosen = (message.get(INTENT) or {}).get("name")
+        if best == chosen or together[best] < SURE:
+            return None
+        return best, together[best]
 
     @staticmethod
     def _unclear_question(message: Message) -> bool:

@@ -287,3 +287,13 @@ def test_an_everyday_phrase_keeps_the_classifiers_crisis_unsure(lexicon: CrisisL
     assert _guarded(lexicon, "juz nie daje rady, bot nic nie pomoze").get(INTENT)["name"] == (
         "crisis_suicide"
     )
+
+
+def test_a_laughing_question_answers_the_question_with_the_gentle_line(
+    lexicon: CrisisLexicon,
+) -> None:
+    joke = _guarded(lexicon, "nie chce mi sie zyc bez kawy haha, a serio jakie sa kursy")
+    assert joke.get(INTENT)["name"] == "out_of_scope" and joke.get(CRISIS_HINT)
+    # laughter alone, or a question without laughter, leaves the crisis phrase certain
+    for text in ["haha nie chce mi sie zyc", "nie chce mi sie zyc, gdzie mam isc?"]:
+        assert _guarded(lexicon, text).get(INTENT)["name"] == "crisis_suicide", text

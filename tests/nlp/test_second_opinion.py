@@ -149,3 +149,19 @@ def test_i_do_not_know_gives_way_to_a_short_follow_up_the_part_model_is_sure_of(
     SecondOpinion.from_data().process([short, long])
     assert short.get(INTENT)["name"] == "ask_how_join"
     assert long.get(INTENT)["name"] == OUT_OF_SCOPE
+
+
+def test_the_aspect_of_a_short_follow_up_is_what_both_models_favour_together() -> None:
+    ranking = [
+        {"name": "ask_cost", "confidence": 0.57},
+        {"name": "ask_funding", "confidence": 0.14},
+        {"name": "ask_how_join", "confidence": 0.11},
+    ]
+    agreed = _parsed("a kto za to płaci?", ranking, {"ask_funding": 0.95, "ask_cost": 0.02})
+    SecondOpinion.from_data().process([agreed])
+    assert agreed.get(INTENT)["name"] == "ask_funding"
+
+    # a part model that leans elsewhere without outweighing DIET leaves DIET's aspect
+    leaning = _parsed("a ile to kosztuje?", ranking, {"ask_funding": 0.5, "ask_cost": 0.45})
+    SecondOpinion.from_data().process([leaning])
+    assert leaning.get(INTENT)["name"] == "ask_cost"
