@@ -56,6 +56,9 @@ def _geographic_lemma(word: str, capitalised: bool) -> str | None:
             lemma = lemma or base.split(":")[0]
         elif tag.split(":")[0] in _COMMON_TAGS or "nazwa_pospolita" in names:
             everyday = True
+    if lemma is not None and not capitalised and word.isascii():
+        # "w glowie mam tylko jedno": typed without Polish letters, "głowie", not the village Glów
+        everyday = everyday or default_analyser().common_with_diacritics(word)
     if lemma is None or (everyday and not capitalised):
         return None
     return lemma

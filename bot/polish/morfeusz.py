@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import combinations, islice, product
 
 import morfeusz2
 
@@ -31,6 +31,7 @@ _POS_RANK_NOUN = 0.2
 _POS_RANK_OTHER = 0.3
 _MAX_CHANGES = 3
 _MAX_CANDIDATES = 400
+_MAX_COMMON_CHECKS = 40  # one or two letters put back: further guesses find words nobody meant
 
 
 class MorfeuszAnalyser:
@@ -75,6 +76,16 @@ class MorfeuszAnalyser:
 
     def _best(self, readings: list[tuple[str, str, float]]) -> tuple[str, str, float] | None:
         return min(readings, key=lambda r: r[2]) if readings else None
+
+    def common_with_diacritics(self, word: str) -> bool:
+        """Whether an ASCII word is an everyday word once a Polish letter is put back ("glowie":
+        "głowie", though Morfeusz knows "glowie" as the village Glów)."""
+        if not (word.isascii() and word.isalpha()):
+            return False
+        for spelling in islice(self._restorations(word.lower()), _MAX_COMMON_CHECKS):
+            if any(rank < 1 for _lemma, _pos, rank in self._readings(spelling)):
+                return True
+        return False
 
     def _lemma_pos(self, word: str) -> tuple[str, str]:
         """Lemma and coarse part of speech of one lower-cased word ("" when unknown)."""

@@ -40,6 +40,7 @@ def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
         "syn jest w Anglii, a tata tu został sam",  # a country abroad is no gmina
         "Sąsiadka, starsza pani, od tygodnia nie wychodzi z domu",  # capital of the sentence
         "Szczęść Boże",
+        "w glowie mam tylko jedno, zeby to sie skonczylo",  # "głowie", not the village Glów
     ],
 )
 def test_no_town_where_none_is_said_to_be_home(text: str) -> None:
