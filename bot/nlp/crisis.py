@@ -106,13 +106,23 @@ class CrisisLexicon:
     def load(cls, path: Path = LEXICON_FILE) -> CrisisLexicon:
         analyser = default_analyser()
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        everyday = [cls._key(analyser, phrase) for phrase in raw.pop(EVERYDAY, None) or []]
+        everyday = [
+            key for phrase in raw.pop(EVERYDAY, None) or [] for key in cls._keys(analyser, phrase)
+        ]
         phrases = {}
         for intent, entries in raw.items():
             if not is_crisis(intent) or not entries:
                 raise ValueError(f"{path}: '{intent}' must be a crisis_* intent with phrases")
-            phrases[intent] = [cls._key(analyser, phrase) for phrase in entries]
+            phrases[intent] = [key for phrase in entries for key in cls._keys(analyser, phrase)]
         return cls(phrases, analyser, everyday)
+
+    @classmethod
+    def _keys(cls, analyser: MorfeuszAnalyser, phrase: str) -> list[Phrase]:
+        """The phrase as written and as typed without Polish letters, where the dictionary reads
+        that spelling otherwise ("wybil mi zab": "zab" could be "żab", of "żaba")."""
+        written = cls._key(analyser, phrase)
+        folded = cls._key(analyser, fold_diacritics(phrase))
+        return [written] if folded == written else [written, folded]
 
     @staticmethod
     def _key(analyser: MorfeuszAnalyser, phrase: str) -> Phrase:

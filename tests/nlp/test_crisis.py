@@ -297,3 +297,17 @@ def test_a_laughing_question_answers_the_question_with_the_gentle_line(
     # laughter alone, or a question without laughter, leaves the crisis phrase certain
     for text in ["haha nie chce mi sie zyc", "nie chce mi sie zyc, gdzie mam isc?"]:
         assert _guarded(lexicon, text).get(INTENT)["name"] == "crisis_suicide", text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("byly maz wybil mi zab", "crisis_violence"),  # "zab" alone reads as "żab" (żaba)
+        ("mam linke i szukam miejsca", "crisis_suicide"),  # "linke" alone reads as a surname
+        ("nie mamy jedzenia a dzieci placza", "crisis_basic_needs"),
+    ],
+)
+def test_a_phrase_typed_without_polish_letters_is_found(
+    lexicon: CrisisLexicon, text: str, intent: str
+) -> None:
+    assert detect(lexicon, text) == intent
