@@ -24,8 +24,8 @@ from tests.gateway.conftest import new_session
 from tests.gateway.outage import OutageStack
 
 pytestmark = pytest.mark.slow
-# Longer than SQLite's busy timeout in Rasa's tracker store (pysqlite's default, 5 s): Rasa's
-# reads and writes of the tracker fail while it lasts, they do not merely wait.
+# Far longer than the busy timeout of Rasa's tracker store (1 s, endpoints.yml): Rasa's reads
+# and writes of the tracker fail while it lasts, they do not merely wait.
 TRACKER_LOCK_SECONDS = 9.0
 
 
