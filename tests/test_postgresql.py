@@ -223,16 +223,25 @@ def test_a_locked_tracker_table_fails_rasa_fast_with_the_production_settings(
     )  # fmt: skip
     asyncio.run(store.save(DialogueStateTracker.from_events("locked", [UserUttered("hej")])))
     other = create_engine(tracker_url, future=True)
+    holder = other.connect()
+    lock = holder.begin()
+    holder.execute(text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
+    release = threading.Timer(10, lock.rollback)  # without the setting, the read waits this long
+    release.start()
     try:
-        with other.connect() as connection, connection.begin():
-            connection.execute(text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
-            started = time.monotonic()
-            with pytest.raises(OperationalError, match="lock timeout"):
-                asyncio.run(store.retrieve("locked"))
-            assert time.monotonic() - started < 5  # not the gateway's 30 s
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="lock timeout"):
+            asyncio.run(store.retrieve("locked"))
+        assert time.monotonic() - started < 5  # not the gateway's 30 s
+    finally:
+        release.cancel()
+        if lock.is_active:
+            lock.rollback()
+        holder.close()
+        other.dispose()
+    try:
         assert asyncio.run(store.retrieve("locked")) is not None  # free again: read as before
     finally:
-        other.dispose()
         store.engine.dispose()
 
 
