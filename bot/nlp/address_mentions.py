@@ -139,11 +139,22 @@ def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:
     words = [t for t in tokens if t.is_word]
     if len(words) <= _SHORT_MESSAGE_WORDS or says(tokens, _LIVING_LEMMAS | _BELONGING_LEMMAS):
         return True
-    if any(t.key in _BEING_WORDS for t in words) and placed_by_preposition(
-        tokens, parsed, _FROM_WORDS
-    ):
+    if is_from(words, parsed):
         return True
     return opens_the_message(words, parsed) and says(tokens, _WHERE_LEMMAS)
+
+
+def is_from(words: list[Token], parsed: ParsedAddress) -> bool:
+    """ "jestem z Bieżanowa", "z Bieżanowa jestem": not "jestem kolejarzem z Nowej Huty"."""
+    named = _first_words(parsed)
+    keys = [t.key for t in words]
+    for i in range(len(keys) - 1):
+        if keys[i] in _FROM_WORDS and keys[i + 1] in named:
+            before = keys[i - 1] if i else ""
+            after = next((k for k in keys[i + 2 :] if k not in named), "")
+            if before in _BEING_WORDS or after in _BEING_WORDS:
+                return True
+    return False
 
 
 def opens_the_message(words: list[Token], parsed: ParsedAddress) -> bool:

@@ -104,7 +104,11 @@ def test_a_place_opening_a_question_where_to_go_is_home(resolver, text: str) -> 
 
 def test_a_place_opening_another_question_is_not_home(resolver) -> None:
     sure_otherwise = {"name": "out_of_scope", "confidence": 0.9}
-    for text in ["Kazimierz, gdzie jest formularz do pobrania", "Nowe życie, gdzie to kupić"]:
+    for text in [
+        "Kazimierz, gdzie jest formularz do pobrania",
+        "Nowe życie, gdzie to kupić",
+        "Dzień dobry, jestem emerytowanym kolejarzem z Nowej Huty.",  # who, not where
+    ]:
         assert find_mention(text, sure_otherwise, resolver) is None, text
 
 
