@@ -38,7 +38,9 @@ PY_SOURCES := bot actions tests benchmarks scripts
 AXE_VERSION := 4.11.0
 AXE := var/node/node_modules/axe-core/axe.min.js
 export AXE_JS := $(CURDIR)/$(AXE)
-TRAINING_INPUTS := $(CONFIG) domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+# The folders too: a training file deleted changes its folder, and the model is trained again.
+TRAINING_INPUTS := $(CONFIG) domain.yml data/nlu data/rules data/stories \
+	$(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
 .PHONY: help install system-deps train run shell test test-fast check eval eval-real format bench bench-address import-addresses clean
 
