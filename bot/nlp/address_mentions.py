@@ -22,6 +22,7 @@ from bot.polish.text import fold_diacritics, word_set
 
 ADDRESS_INTENT = "inform_address"
 OUTSIDE_INTENT = "outside_krakow"
+DISTRICT_INTENT = "inform_district"
 # Not the intent guessed: a resident who says they live in Kraków is not from another gmina.
 NOT_OUTSIDE = ""
 # These start the branch search themselves, and the search reads the address from the message.
@@ -76,8 +77,8 @@ def find_mention(
     (`offices`) are an address only with a word like "mieszkam".
     """
     name = intent.get("name")
-    if not text.strip() or text.startswith("/"):
-        return None
+    if not text.strip() or text.startswith("/") or name == DISTRICT_INTENT:
+        return None  # a district named as one ("to jest dzielnica Krowodrza") stays one
     if name in BRANCH_INTENTS:
         return _unsure_branch_question(text, intent, resolver)
     if name == OUTSIDE_INTENT and lives_in_krakow(tokenise(text)):

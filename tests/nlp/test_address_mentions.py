@@ -136,3 +136,8 @@ def test_living_in_krakow_outweighs_a_guess_of_another_gmina(resolver) -> None:
     guess = {"name": "outside_krakow", "confidence": 0.8}
     mention = find_mention("jestem z Ukrainy, mieszkam w Krakowie od roku", guess, resolver)
     assert mention is not None and mention.intent == NOT_OUTSIDE
+
+
+def test_a_district_the_classifier_took_for_one_stays_a_district(resolver) -> None:
+    district = {"name": "inform_district", "confidence": 0.95}
+    assert find_mention("to jest dzielnica Krowodrza", district, resolver) is None
