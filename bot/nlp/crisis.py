@@ -41,7 +41,7 @@ CRISIS_HINT = "crisis_hint"  # key in the parse data: add the gentle line
 # kawy haha, a na serio jakie sa formy wsparcia"): the crisis phrase is a joke more likely than
 # not, so the question is answered, with the gentle line; laughter alone does not lower a crisis.
 _LAUGHTER = re.compile(
-    r"\b(?:(?:ha){2,}h?|(?:he){2,}|x+d+|lol)\b|[:;]-?[)dp]\B|[😂🤣😅😆😄😁]", re.IGNORECASE
+    r"\b(?:(?:ha){2,}h?|(?:he){2,}|x+d+|lol)\b|[:;]-?(?:\)|[dp]\b)|[😂🤣😅😆😄😁]", re.IGNORECASE
 )
 _ASKS = re.compile(
     r"\?|\b(?:czy|jak|jaki|jakie|jaka|gdzie|kiedy|ile|kto|skad|skąd)\b", re.IGNORECASE

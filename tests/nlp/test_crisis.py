@@ -16,6 +16,7 @@ from bot.nlp.crisis import (
     crisis_in_a_part,
     crisis_of_both,
     gives_a_home_address,
+    jokes_and_asks,
 )
 from bot.nlp.crisis_guard import CrisisGuard
 from bot.nlp.part_reader import PART_READINGS
@@ -293,6 +294,7 @@ def test_a_laughing_question_answers_the_question_with_the_gentle_line(
     lexicon: CrisisLexicon,
 ) -> None:
     joke = _guarded(lexicon, "nie chce mi sie zyc bez kawy haha, a serio jakie sa kursy")
+    assert jokes_and_asks("zabije sie ze smiechu :D a gdzie filia?")
     assert joke.get(INTENT)["name"] == "out_of_scope" and joke.get(CRISIS_HINT)
     # laughter alone, or a question without laughter, leaves the crisis phrase certain
     for text in ["haha nie chce mi sie zyc", "nie chce mi sie zyc, gdzie mam isc?"]:
