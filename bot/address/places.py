@@ -87,9 +87,9 @@ def outside_place(tokens: list[Token], text: str = "") -> str | None:
     if lives_in_krakow(tokens):
         return None
     words = [t for t in tokens if t.is_word]
-    heads = bool(words) and (len(words) <= _HEADING_WORDS or text[words[0].end :].startswith(","))
-    candidates = [t for p, t in zip(tokens, tokens[1:], strict=False) if p.key in _LOCALITY_WORDS]
     short = len(words) <= _HEADING_WORDS
+    heads = bool(words) and (short or text[words[0].end :].startswith(","))
+    candidates = [t for p, t in zip(tokens, tokens[1:], strict=False) if p.key in _LOCALITY_WORDS]
     for token in ([words[0]] if heads else []) + candidates:
         if not token.is_word or len(token.key) < 3:
             continue

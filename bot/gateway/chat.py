@@ -68,7 +68,12 @@ class ChatService:
 
     def resume(self) -> None:
         """Deliver what was kept before a restart (called once the event loop runs)."""
-        if len(self.outbox) and (self._retrying is None or self._retrying.done()):
+        if len(self.outbox):
+            self._ensure_retrying()
+
+    def _ensure_retrying(self) -> None:
+        """One task delivers the kept messages; start it unless it runs."""
+        if self._retrying is None or self._retrying.done():
             self._retrying = asyncio.create_task(self._retry())
 
     async def close(self) -> None:
@@ -129,8 +134,7 @@ class ChatService:
         """Keep a message for Rasa, and make sure someone will deliver it."""
         if not self.outbox.keep(session, kept):
             log.error("outbox full: message not kept", extra={"session": session[:8]})
-        if self._retrying is None or self._retrying.done():
-            self._retrying = asyncio.create_task(self._retry())
+        self._ensure_retrying()
 
     async def _deliver_kept(self, session: str) -> None:
         """Send the conversation's kept messages to Rasa, oldest first; publish late answers.

@@ -182,13 +182,11 @@ def says(tokens: list[Token], lemmas: frozenset[str]) -> bool:
     )
 
 
-def placed_by_preposition(
-    tokens: list[Token], parsed: ParsedAddress, prepositions: frozenset[str] = CONTEXT_WORDS
-) -> bool:
+def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:
     """ "na Kurdwanowie", "z Bieżanowa": a weaker sign, on its own, that the place is home."""
     named = _first_words(parsed)
     return any(
-        previous.key in prepositions and token.key in named
+        previous.key in CONTEXT_WORDS and token.key in named
         for previous, token in zip(tokens, tokens[1:], strict=False)
     )
 
