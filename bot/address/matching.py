@@ -21,16 +21,16 @@ def _words(text: str) -> frozenset[str]:
 # Words after which a name is probably a place ("na Szerokiej", "w Bronowicach").
 CONTEXT_WORDS = _words(
     "na przy w we z ze do od kolo obok okolice okolicy okolicach niedaleko blisko naprzeciwko"
-    " rejon rejonie adres"
+    " rejon rejonie adres strony stronie strone"
 )
 # Punctuation that sets a heading name off from the rest of the message.
 _HEADING_MARKS = frozenset(",:;-–—")
 # Words that may surround a bare name given as the answer ("dzień dobry, Szeroka").
 _FILLER_WORDS = _words(
     "dzien dobry witam czesc hej prosze mieszkam mieszkamy mieszka to jest moj moja moje tak"
-    " ok okej no a i"
+    " ok okej no a i chyba raczej wlasnie"
 )
-_ANSWER_WORDS = _FILLER_WORDS | CONTEXT_WORDS | PREFIXES
+ANSWER_WORDS = _FILLER_WORDS | CONTEXT_WORDS | PREFIXES
 # Words between a name and its house number ("Grodzka nr 40", "os. Centrum C bl. 5").
 _BEFORE_NUMBER = _words(
     "nr numer numerem pod bl blok bloku budynek budynku kamienica kamienicy dom domu"
@@ -104,7 +104,7 @@ class Matcher:
         if start == 0 and _set_off(text, tokens, end):
             return Context.WEAK  # "Piaski Wielkie, gdzie jest…": the name heads the message
         outside = tokens[:start] + tokens[end:]
-        if all(not t.is_word or t.key in _ANSWER_WORDS for t in outside):
+        if all(not t.is_word or t.key in ANSWER_WORDS for t in outside):
             return Context.WEAK
         return Context.NONE
 

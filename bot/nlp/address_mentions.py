@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.address import AddressResolver, ParsedAddress, Resolution
-from bot.address.matching import CONTEXT_WORDS
+from bot.address.matching import ANSWER_WORDS, CONTEXT_WORDS
 from bot.address.normalise import PREFIXES, Token, tokenise
 from bot.address.places import lives_in_krakow
 from bot.branches import BranchCatalogue
@@ -140,7 +140,7 @@ def said_as_address(tokens: list[Token], parsed: ParsedAddress) -> bool:
     words = [t for t in tokens if t.is_word]
     if len(words) <= _SHORT_MESSAGE_WORDS or says(tokens, _LIVING_LEMMAS | _BELONGING_LEMMAS):
         return True
-    if is_from(words, parsed):
+    if is_from(words, parsed) or only_the_place(words, parsed):
         return True
     return opens_the_message(words, parsed) and says(tokens, _WHERE_LEMMAS)
 
@@ -156,6 +156,17 @@ def is_from(words: list[Token], parsed: ParsedAddress) -> bool:
             if before in _BEING_WORDS or after in _BEING_WORDS:
                 return True
     return False
+
+
+def only_the_place(words: list[Token], parsed: ParsedAddress) -> bool:
+    """ "to od strony Grzegórzek": the place and only words that surround an answer."""
+    named = {
+        fold_diacritics(word)
+        for name in (parsed.street, parsed.neighbourhood)
+        if name
+        for word in name.lower().split()
+    }
+    return all(t.key in named or t.key in ANSWER_WORDS for t in words)
 
 
 def opens_the_message(words: list[Token], parsed: ParsedAddress) -> bool:
