@@ -29,6 +29,7 @@ ASPECTS = (
     "ask_results",
     "ask_funding",
     "ask_details",
+    "ask_organiser",
 )
 BRANCH = "branch"
 CONTACT = "contact"
@@ -38,6 +39,8 @@ OFFICE = "office"
 # Steps that are no domain response: the topic button (data/topics.yml key) of those that answer.
 _STEP_TOPICS = {BRANCH: "find_branch", CONTACT: "contact_info"}
 _NOT_RESPONSES = {*_STEP_TOPICS, UNKNOWN}
+# Domain responses; other names are messages of data/messages.yml (said with the contacts).
+_RESPONSE = "utter_"
 # A short question after an answer ("a kto płaci za to?") often leaves the classifier below the
 # fallback threshold although the aspect leads the ranking: in the context of a topic, a leading
 # aspect from this confidence on is answered rather than met with the clarification question.
@@ -81,10 +84,17 @@ class FollowUps:
             }
         return cls(table)
 
-    def responses(self) -> set[str]:
-        """Every domain response the table names (a test checks they exist)."""
+    def _named(self) -> set[str]:
         steps = {s for answers in self._table.values() for a in answers.values() for s in a}
         return steps - _NOT_RESPONSES
+
+    def responses(self) -> set[str]:
+        """Every domain response the table names (a test checks they exist)."""
+        return {s for s in self._named() if s.startswith(_RESPONSE)}
+
+    def messages(self) -> set[str]:
+        """Every message of data/messages.yml the table names (a test checks they exist)."""
+        return {s for s in self._named() if not s.startswith(_RESPONSE)}
 
     def steps(self, topic: str | None, aspect: str) -> list[str]:
         """What answers `aspect` for `topic` (empty when the table has no such pair)."""
@@ -107,11 +117,14 @@ class FollowUps:
         steps = self.steps(topic, aspect)
         if not steps:
             return FollowUp(reply=Reply("follow_up_which"))
+        contacts = {"phone": point.phones[0], "email": point.email or ""}
         if UNKNOWN in steps:
-            contacts = {"phone": point.phones[0], "email": point.email or ""}
             return FollowUp(reply=Reply("follow_up_unknown", contacts))
+        said = [s for s in steps if s not in _NOT_RESPONSES]
+        message = next((s for s in said if not s.startswith(_RESPONSE)), None)
         return FollowUp(
-            responses=[s for s in steps if s not in _NOT_RESPONSES],
+            responses=[s for s in said if s.startswith(_RESPONSE)],
+            reply=Reply(message, contacts) if message else None,
             branch_search=BRANCH in steps,
             contacts=CONTACT in steps,
         )

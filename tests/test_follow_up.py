@@ -7,6 +7,7 @@ import yaml
 
 from bot.branches import BranchCatalogue
 from bot.follow_up import ASPECTS, FollowUps, aspect_in_context
+from bot.messages import Messages
 from tests.conftest import ROOT
 
 
@@ -57,6 +58,23 @@ def test_asking_for_details_gets_what_the_sources_say_in_detail(follow_ups, poin
     assert support.reply is not None and support.reply.key == "follow_up_unknown"
 
 
+def test_until_when_pora_runs_says_since_when_and_that_the_end_is_not_known(
+    follow_ups, point
+) -> None:
+    answer = follow_ups.answer("pora", "ask_when", point)
+    assert not answer.responses and answer.reply is not None
+    text = Messages.load().render(answer.reply).text
+    assert "od 2008 r." in text and "nie podają" in text and point.phones[0] in text
+
+
+def test_asking_who_runs_it_names_the_project_that_mops_runs(follow_ups, point) -> None:
+    """Both projects are MOPS's own: their descriptions say so; the sources name nobody else."""
+    assert follow_ups.answer("pora", "ask_organiser", point).responses == ["utter_pora/about"]
+    assert follow_ups.answer("cogito", "ask_organiser", point).responses == ["utter_cogito/about"]
+    support = follow_ups.answer("support", "ask_organiser", point)
+    assert support.reply is not None and support.reply.key == "follow_up_unknown"
+
+
 def test_without_a_topic_the_assistant_asks_which_one(follow_ups, point) -> None:
     answer = follow_ups.answer(None, "ask_who", point)
     assert answer.reply is not None and answer.reply.key == "follow_up_which"
@@ -65,6 +83,7 @@ def test_without_a_topic_the_assistant_asks_which_one(follow_ups, point) -> None
 def test_every_response_named_exists_and_every_aspect_is_an_intent(follow_ups) -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     assert follow_ups.responses() <= set(domain["responses"])
+    assert follow_ups.messages() <= set(Messages.load().keys())
     assert set(ASPECTS) <= set(domain["intents"])
 
 

@@ -44,6 +44,8 @@ _MESSAGES = {
     "branch_found": "branch/answer",
     "branch_unknown": "branch/answer",
     "follow_up_unknown": "out_of_scope",
+    # Since when Pora runs, and honestly that its end is not known, with the information point.
+    "pora_when": "out_of_scope",
     "follow_up_which": "clarify",
     "callback_no_contact": "contact",
     "callback_no_contact_unstaffed": "contact",
