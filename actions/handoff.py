@@ -10,7 +10,12 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.say import ReplyAction, say
-from bot.handoff.contact import ContactError, parse_contact, says_no_contact
+from bot.handoff.contact import (
+    ContactError,
+    contact_already_given,
+    parse_contact,
+    says_no_contact,
+)
 from bot.handoff.desk import (
     HANDOFF_SLOTS,
     NO_CONTACT,
@@ -86,9 +91,23 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_description": None}
         return {"handoff_description": str(value).strip()}
 
+    async def extract_callback_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """A contact written before the question (with the request itself) is not asked again."""
+        if tracker.get_slot("callback_contact") or tracker.get_slot("requested_slot") in (
+            None,
+            "callback_contact",
+        ):
+            return {}
+        contact = contact_already_given(tracker.events, self.form_name())
+        return {"callback_contact": contact} if contact else {}
+
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "callback_contact":
+            return {"callback_contact": value}  # written earlier, already read as a contact
         intent = _intent(tracker) or ""
         if leaves_form(intent, str(value)) or intent == "deny":
             return {"handoff_consent": False, "callback_contact": None}

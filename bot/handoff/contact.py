@@ -7,7 +7,9 @@ normalised form to call or write back, and the resident needs a short Polish hin
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.polish.text import fold_diacritics
 from bot.storage.models import ContactKind
@@ -119,3 +121,26 @@ def _phone(run: str) -> str | None:
     if len(national) != 9 or national.startswith("0"):
         return None
     return f"+48 {national[:3]} {national[3:6]} {national[6:]}"
+
+
+def contact_already_given(events: Sequence[Mapping[str, Any]], form: str) -> str | None:
+    """A phone or e-mail written since the resident asked for a person ("proszę, żeby ktoś
+    oddzwonił, 600 100 200"): the form does not ask for it again. The latest one counts."""
+    started = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "active_loop" and e.get("name") == form
+        ),
+        default=None,
+    )
+    if started is None:
+        return None
+    asked = max((i for i in range(started) if events[i].get("event") == "user"), default=started)
+    for event in reversed(events[asked:]):
+        if event.get("event") == "user":
+            try:
+                return parse_contact(str(event.get("text") or "")).value
+            except ContactError:
+                continue
+    return None

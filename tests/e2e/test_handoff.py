@@ -219,6 +219,20 @@ def test_outside_office_hours_a_call_back_request_is_stored(gateway_url: str, db
 
 
 @pytest.mark.usefixtures("workers")
+def test_a_number_written_with_the_request_is_not_asked_for_again(gateway_url: str, db) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        offer = resident.say("Proszę o kontakt z pracownikiem socjalnym, mój numer 600 100 200")
+        assert "Czy zostawić prośbę o kontakt?" in texts(offer)
+        resident.say("Tak, zgadzam się", "/affirm")
+        saved = resident.say("Potrzebuję pomocy w sprawie opieki nad mamą")
+    assert "numer telefonu albo adres e-mail" not in texts(saved)
+    assert "prośba o kontakt została zapisana (tel. +48 600 100 200)" in texts(saved)
+    (callback,) = callbacks_of(db, resident)
+    assert callback.contact_kind == "phone"
+
+
+@pytest.mark.usefixtures("workers")
 def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     with closed_office():

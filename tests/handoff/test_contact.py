@@ -12,6 +12,7 @@ from bot.handoff.contact import (
     PHONE_HINT,
     Contact,
     ContactError,
+    contact_already_given,
     parse_contact,
     says_no_contact,
 )
@@ -174,3 +175,24 @@ def test_a_normalised_contact_parses_to_itself(text: str) -> None:
 )
 def test_having_no_contact_is_understood(text: str, none: bool) -> None:
     assert says_no_contact(text) is none
+
+
+def _events(*texts_and_loops: str) -> list[dict]:
+    """User messages, with "<form>" where the handoff form started."""
+    return [
+        {"event": "active_loop", "name": "handoff_form"}
+        if item == "<form>"
+        else {"event": "user", "text": item}
+        for item in texts_and_loops
+    ]
+
+
+def test_a_contact_written_with_the_request_is_not_asked_again() -> None:
+    events = _events("chcę rozmawiać z pracownikiem, tel. 600 100 200", "<form>", "tak")
+    assert contact_already_given(events, "handoff_form") == "+48 600 100 200"
+
+
+def test_only_what_was_written_since_the_request_counts() -> None:
+    earlier = _events("jan@example.com", "co to cogito", "chcę rozmawiać z pracownikiem", "<form>")
+    assert contact_already_given(earlier, "handoff_form") is None
+    assert contact_already_given(_events("600 100 200"), "handoff_form") is None  # no form yet
