@@ -19,14 +19,16 @@ from bot.clarify import Topic
 from bot.follow_up import ASPECTS, FollowUps
 from bot.messages import Reply
 
-# Where one question ends and another begins: "?", a full stop, "+", or "i"/"a"/"oraz" before a
-# question word ("co to COGITO i dla kogo było").
+# Where one question ends and another begins: "?", a full stop, "+", "i"/"a"/"oraz" before a
+# question word ("co to COGITO i dla kogo było"), or "a"/"oraz" after a comma ("porada prawna,
+# a psychologa też macie?", "o warsztaty, a także o kurs").
 _QUESTION_WORDS = (
     "czy|co|jak|jaki|jaka|jakie|gdzie|kto|kiedy|ile|dla|od|do|po|skad|skąd|czym|kogo|komu|mozna"
     "|można|jest|sa|są"
 )
 _BOUNDARY = re.compile(
-    rf"[?.;!+]+|\s(?:i|a|oraz|i\s+jeszcze|a\s+także|a\s+takze)\s+(?=(?:{_QUESTION_WORDS})\b)",
+    rf"[?.;!+]+|\s(?:i|a|oraz|i\s+jeszcze|a\s+także|a\s+takze)\s+(?=(?:{_QUESTION_WORDS})\b)"
+    r"|,\s*(?:a|oraz)(?:\s+tak[zż]e)?\s",
     re.IGNORECASE,
 )
 _MIN_PART_WORDS = 2

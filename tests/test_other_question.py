@@ -18,6 +18,8 @@ TOPICS = load_topics()
         ("co to jest KIS? a numer telefonu?", 2),
         ("Jestem bezrobotny i szukam pracy", 1),
         ("czym był projekt COGITO", 1),
+        ("pytam o grupę wsparcia, a doradcę zawodowego też macie", 2),
+        ("Proszę o informację o terapii, a także o poradnictwie prawnym.", 2),
     ],
 )
 def test_questions_are_told_apart(text: str, parts: int) -> None:
