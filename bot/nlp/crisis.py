@@ -186,12 +186,15 @@ def classifier_tier(
     intent: Mapping[str, Any],
     ranking: Sequence[Mapping[str, Any]],
     second_opinion: float | None = None,
+    second_kind: str | None = None,
 ) -> Tier:
     """Certain crisis: kept. Unsure crisis: the likeliest other intent, with the gentle line.
 
     A crisis guess is certain when the classifier is sure of it, or sure that it is a crisis of
     one kind or another (an overdose: danger or suicide), or when it leads, nothing ordinary
-    would be understood, and the part model's crisis reading (`second_opinion`) agrees. A sure
+    would be understood, and the part model's crisis reading (`second_opinion`) agrees, on the
+    same kind of crisis (`second_kind`, its likeliest crisis): a stroke's after-effects read as
+    suicide by one model and violence by the other are no agreement. A sure
     classifier that the part model does not follow at all (below NO_VETO) is unsure: one model's
     certainty alone does not sound the alarm over an ordinary question.
     A crisis ranked high behind another intent also gets the gentle line.
@@ -209,6 +212,7 @@ def classifier_tier(
             intent.get("confidence", 0.0) >= LEADING_CONFIDENCE
             and crisis >= LEADING_TOGETHER
             and (second_opinion or 0.0) >= SECOND_OPINION
+            and second_kind in (None, intent.get("name"))
             and share < ORDINARY_UNDERSTOOD
         )
         return Tier(None, False) if agreed else Tier(other, True, min(share, 1.0))
@@ -218,6 +222,12 @@ def classifier_tier(
 def crisis_share(probabilities: Mapping[str, float]) -> float:
     """How much of a reading is some kind of crisis."""
     return sum(p for label, p in probabilities.items() if is_crisis(label))
+
+
+def likeliest_crisis(probabilities: Mapping[str, float]) -> str | None:
+    """The kind of crisis a reading leans to most, if it has any."""
+    crises = {label: p for label, p in probabilities.items() if is_crisis(label)}
+    return max(crises, key=lambda label: crises[label]) if crises else None
 
 
 def crisis_in_a_part(parts: Iterable[Mapping[str, float]]) -> tuple[str | None, bool]:

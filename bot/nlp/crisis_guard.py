@@ -28,6 +28,7 @@ from bot.nlp.crisis import (
     gives_a_home_address,
     is_crisis,
     jokes_and_asks,
+    likeliest_crisis,
 )
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import choose_intent
@@ -74,7 +75,8 @@ class CrisisGuard(UntrainedComponent):
             if both:
                 choose_intent(message, both)
                 continue
-            tier = classifier_tier(message.get(INTENT) or {}, ranking, second_opinion)
+            kind = likeliest_crisis(whole) if whole else None
+            tier = classifier_tier(message.get(INTENT) or {}, ranking, second_opinion, kind)
             leaning = (second_opinion or 0.0) >= PART_WHOLE_HINT
             tier = Tier(tier.replacement, tier.hint or hinted or leaning or joking, tier.confidence)
             if tier.replacement:

@@ -183,6 +183,10 @@ def test_a_leading_crisis_that_nothing_else_explains_is_certain_when_the_part_mo
     # Without the second model's agreement it stays unsure: the gentle line, not the alarm.
     unsure = classifier_tier(ranking[0], ranking, second_opinion=0.2)
     assert unsure.replacement == ranking[1] and unsure.hint
+    # Agreeing that it is some crisis, not which one, is no agreement.
+    other_kind = classifier_tier(ranking[0], ranking, 0.66, "crisis_suicide")
+    assert other_kind.replacement == ranking[1] and other_kind.hint
+    assert classifier_tier(ranking[0], ranking, 0.66, "crisis_violence") == Tier(None, False)
 
 
 def test_an_ordinary_reading_that_would_be_understood_keeps_a_crisis_unsure() -> None:
