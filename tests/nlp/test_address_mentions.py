@@ -143,7 +143,9 @@ def test_a_district_the_classifier_took_for_one_stays_a_district(resolver) -> No
     assert find_mention("to jest dzielnica Krowodrza", district, resolver) is None
 
 
-@pytest.mark.parametrize("text", ["no to chyba od strony Czyżyn", "raczej w strone pradnika bialego"])
+@pytest.mark.parametrize(
+    "text", ["no to chyba od strony Czyżyn", "raczej w strone pradnika bialego"]
+)
 def test_a_place_with_only_the_words_around_an_answer_is_an_address(resolver, text: str) -> None:
     sure_otherwise = {"name": "situation", "confidence": 0.97}
     mention = find_mention(text, sure_otherwise, resolver)
