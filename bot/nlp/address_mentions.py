@@ -27,10 +27,10 @@ DISTRICT_INTENT = "inform_district"
 NOT_OUTSIDE = ""
 # These start the branch search themselves, and the search reads the address from the message.
 BRANCH_INTENTS = frozenset({"find_branch", "ask_join_pora"})
-# Lemmas (folded) that make a named place the resident's place.
+# Lemmas (folded) that make a named place the resident's place ("wynajmuję pokój na Zabłociu").
 _LIVING_LEMMAS = word_set(
     "mieszkac zamieszkac zamieszkiwac zamieszkaly mieszkanie zameldowac zameldowany meldunek"
-    " pochodzic nalezec"
+    " pochodzic nalezec wynajmowac wynajac najmowac podnajmowac"
 )
 # Words that ask where one belongs ("jaka filia dla Kurdwanowa"); "mopsu" is how people decline
 # MOPS, unknown to the dictionary; "dz" is how the tokeniser writes "dzielnica" in any form.

@@ -150,3 +150,11 @@ def test_a_place_with_only_the_words_around_an_answer_is_an_address(resolver, te
     sure_otherwise = {"name": "situation", "confidence": 0.97}
     mention = find_mention(text, sure_otherwise, resolver)
     assert mention is not None and mention.intent == "inform_address"
+
+
+def test_renting_there_is_living_there(resolver) -> None:
+    sure_otherwise = {"name": "own_case", "confidence": 0.9}
+    mention = find_mention(
+        "wynajmuję pokój w Bieżanowie od roku, czy mogę się zgłosić", sure_otherwise, resolver
+    )
+    assert mention is not None and mention.intent == "inform_address"
