@@ -36,6 +36,8 @@ _BEFORE_NUMBER = _words(
     "nr numer numerem pod bl blok bloku budynek budynku kamienica kamienicy dom domu"
 )
 _FLAT_MARKERS = _words("m lok lokal lokalu mieszkanie mieszkania mieszk apt")
+# Words that belong to a house number as written ("nr 14 m. 3").
+NUMBER_WORDS = _BEFORE_NUMBER | _FLAT_MARKERS
 _MIN_FUZZY_LENGTH = 5
 _MAX_FUZZY_WORDS = 3
 _FUZZY_CONFIDENCE = 0.9

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.address import AddressResolver, ParsedAddress, Resolution
-from bot.address.matching import ANSWER_WORDS, CONTEXT_WORDS
+from bot.address.index import is_common
+from bot.address.matching import ANSWER_WORDS, CONTEXT_WORDS, NUMBER_WORDS, read_house_number
 from bot.address.normalise import PREFIXES, Token, tokenise
 from bot.address.places import lives_in_krakow
 from bot.branches import BranchCatalogue
@@ -86,9 +87,11 @@ def find_mention(
     result = resolver.resolve(text)
     if result.status == "outside":
         return AddressMention(OUTSIDE_INTENT, [])
-    if result.status == "unknown":
-        return None
     tokens = tokenise(text)
+    if result.status == "unknown":
+        # "mieszkam na ulicy Nieistniejącej 5": an address all the same; the search says it does
+        # not know the street and offers the districts.
+        return _street_and_number(text, tokens)
     living = says(tokens, _LIVING_LEMMAS)
     if not living and max(c.confidence for c in result.candidates) < SURE_PLACE:
         return None  # only part of a name ("wolę" of "Wola Duchacka")
@@ -200,6 +203,38 @@ def placed_by_preposition(tokens: list[Token], parsed: ParsedAddress) -> bool:
         previous.key in CONTEXT_WORDS and token.key in named
         for previous, token in zip(tokens, tokens[1:], strict=False)
     )
+
+
+_MAX_NAME_WORDS = 2
+
+
+def _street_and_number(text: str, tokens: list[Token]) -> AddressMention | None:
+    """ "ul." or "os." (in any form), a name and a house number, for a street nobody knows.
+
+    Only where the message says the resident lives there, or says nothing else ("ul. Zmyślona
+    12"); and not "na ulicy od 5 lat": the name is no preposition and not only everyday words.
+    """
+    for i, token in enumerate(tokens):
+        if token.key not in PREFIXES:
+            continue
+        for end in range(i + 2, min(i + 2 + _MAX_NAME_WORDS, len(tokens) + 1)):
+            name = tokens[i + 1 : end]
+            number = read_house_number(tokens, end)
+            if number is None:
+                continue
+            if any(not t.is_word or t.key in CONTEXT_WORDS for t in name) or all(
+                is_common(t.key) for t in name
+            ):
+                return None
+            rest = [t for t in tokens[:i] + tokens[end:] if t.is_word]
+            if not says(tokens, _LIVING_LEMMAS) and any(
+                t.key not in ANSWER_WORDS | NUMBER_WORDS for t in rest
+            ):
+                return None
+            street = " ".join(t.surface for t in name)
+            parsed = ParsedAddress(street, number.house, number.flat, None, None, text)
+            return AddressMention(ADDRESS_INTENT, _entities(text, parsed))
+    return None
 
 
 def _entities(text: str, parsed: ParsedAddress) -> list[dict[str, Any]]:

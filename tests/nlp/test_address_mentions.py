@@ -158,3 +158,25 @@ def test_renting_there_is_living_there(resolver) -> None:
         "wynajmuję pokój w Bieżanowie od roku, czy mogę się zgłosić", sure_otherwise, resolver
     )
     assert mention is not None and mention.intent == "inform_address"
+
+
+@pytest.mark.parametrize(
+    "text", ["mieszkam na ulicy Zmyślonej 12", "ul. Wymyślona 7a", "os. Nieznane 3 m 4"]
+)
+def test_a_street_nobody_knows_with_a_house_number_is_still_an_address(resolver, text: str) -> None:
+    """The search then says it does not know the street and offers the districts."""
+    mention = find_mention(text, {"name": "crisis_basic_needs", "confidence": 0.6}, resolver)
+    assert mention is not None and mention.intent == "inform_address"
+    assert {e["entity"] for e in mention.entities} == {"street", "house_number"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mieszkam na ulicy od 5 lat",
+        "na ulicy jest zimno, 5 stopni",
+        "na ulicy Zmyślonej 5 jest remont",
+    ],
+)
+def test_the_street_as_a_place_to_sleep_or_a_remark_is_no_address(resolver, text: str) -> None:
+    assert find_mention(text, {"name": "crisis_basic_needs", "confidence": 0.6}, resolver) is None
