@@ -235,8 +235,7 @@ def crisis_in_a_part(parts: Iterable[Mapping[str, float]]) -> tuple[str | None, 
     readings = [(crisis_share(part), part) for part in parts]
     share, part = max(readings, key=lambda reading: reading[0], default=(0.0, {}))
     if share >= PART_CERTAIN:
-        crises = {label: p for label, p in part.items() if is_crisis(label)}
-        return max(crises, key=lambda label: crises[label]), True
+        return likeliest_crisis(part), True
     return None, share >= PART_HINT
 
 

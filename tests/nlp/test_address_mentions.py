@@ -16,6 +16,11 @@ def resolver() -> AddressResolver:
     return AddressResolver.load()
 
 
+def _is_address(text: str, intent: dict, resolver: AddressResolver) -> bool:
+    mention = find_mention(text, intent, resolver)
+    return mention is not None and mention.intent == "inform_address"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -28,8 +33,7 @@ def resolver() -> AddressResolver:
     ],
 )
 def test_a_krakow_address_in_a_sentence_is_an_address(resolver, text: str) -> None:
-    mention = find_mention(text, UNSURE, resolver)
-    assert mention is not None and mention.intent == "inform_address"
+    assert _is_address(text, UNSURE, resolver)
 
 
 def test_the_entities_carry_the_street_and_the_number(resolver) -> None:
@@ -97,9 +101,7 @@ def test_an_unsure_branch_question_naming_a_place_stays_a_branch_question(resolv
     ],
 )
 def test_a_place_opening_a_question_where_to_go_is_home(resolver, text: str) -> None:
-    sure_otherwise = {"name": "out_of_scope", "confidence": 0.95}
-    mention = find_mention(text, sure_otherwise, resolver)
-    assert mention is not None and mention.intent == "inform_address"
+    assert _is_address(text, {"name": "out_of_scope", "confidence": 0.95}, resolver)
 
 
 def test_a_place_opening_another_question_is_not_home(resolver) -> None:
@@ -144,20 +146,19 @@ def test_a_district_the_classifier_took_for_one_stays_a_district(resolver) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["no to chyba od strony Czyżyn", "raczej w strone pradnika bialego"]
+    ("text", "sure_otherwise"),
+    [
+        # only the place and the words that surround an answer
+        ("no to chyba od strony Czyżyn", "situation"),
+        ("raczej w strone pradnika bialego", "situation"),
+        # renting there is living there
+        ("wynajmuję pokój w Bieżanowie od roku, czy mogę się zgłosić", "own_case"),
+    ],
 )
-def test_a_place_with_only_the_words_around_an_answer_is_an_address(resolver, text: str) -> None:
-    sure_otherwise = {"name": "situation", "confidence": 0.97}
-    mention = find_mention(text, sure_otherwise, resolver)
-    assert mention is not None and mention.intent == "inform_address"
-
-
-def test_renting_there_is_living_there(resolver) -> None:
-    sure_otherwise = {"name": "own_case", "confidence": 0.9}
-    mention = find_mention(
-        "wynajmuję pokój w Bieżanowie od roku, czy mogę się zgłosić", sure_otherwise, resolver
-    )
-    assert mention is not None and mention.intent == "inform_address"
+def test_a_place_said_as_home_outweighs_a_sure_classifier(
+    resolver, text: str, sure_otherwise: str
+) -> None:
+    assert _is_address(text, {"name": sure_otherwise, "confidence": 0.97}, resolver)
 
 
 @pytest.mark.parametrize(
