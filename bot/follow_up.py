@@ -108,6 +108,9 @@ class FollowUps:
         first = steps[0]
         if first in _STEP_TOPICS:
             return _STEP_TOPICS[first]
+        if not first.startswith(_RESPONSE):
+            # A message ("pora_when") has no button of its own: the topic's description tells it.
+            return f"{topic}/about"
         # utter_cogito/who answers the topic cogito/who; utter_join_pora the intent ask_join_pora.
         name = first.removeprefix("utter_")
         return name if "/" in name else f"ask_{name}"

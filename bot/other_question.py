@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.clarify import Topic
+from bot.clarify import OUT_OF_SCOPE, Topic
 from bot.follow_up import ASPECTS, FollowUps
 from bot.messages import Reply
 
@@ -41,6 +41,21 @@ _GENERIC = frozenset({"support/list", "help"})
 _SITUATION = "situation/"
 _BRANCH_SEARCH = "find_branch"
 _TOLD = re.compile(r"[.!;]")
+# Two offers named side by side ("doradca zawodowy i grupa wsparcia, jest coś takiego?") are two
+# questions only when each half reads, on its own and surely, as a different form of help or
+# project: "Jestem bezrobotny i szukam pracy" stays one.
+_JOINED = re.compile(r"\s(?:i|oraz)\s", re.IGNORECASE)
+_OFFERS = ("support/", "pora/", "cogito/")
+HALF_CONFIDENCE = 0.5
+# A part reads as one project only where it names it: "i dla kogo był ten projekt" after COGITO
+# asks about COGITO, whatever project the words alone suggest.
+_PROJECT_NAMES = {
+    "pora": re.compile(r"\bpor\w*\s+na\s+aktywn", re.IGNORECASE),
+    "cogito": re.compile(r"[ck]ogit", re.IGNORECASE),
+}
+# A question the sources answer, beside one they do not ("czy jest asystent rodzinny i ile wynosi
+# 800 plus"): the known one is answered rather than nothing.
+KNOWN_PART_CONFIDENCE = 0.6
 
 # The part model's reading of each part of a message: {part: {label: probability}}.
 Readings = Mapping[str, Mapping[str, float]]
@@ -84,8 +99,21 @@ def message_parts(text: str) -> list[Part]:
     return parts
 
 
+def _halves(part: Part) -> list[Part]:
+    """The two halves of a part joined by one "i"/"oraz", each long enough to name an offer."""
+    pieces = _JOINED.split(part.text)
+    if len(pieces) != 2 or any(len(piece.split()) < _MIN_PART_WORDS for piece in pieces):
+        return []
+    return [Part(piece.strip(" ,"), part.told) for piece in pieces]
+
+
 def question_parts(text: str) -> list[str]:
     return [part.text for part in message_parts(text)]
+
+
+def texts_to_read(text: str) -> list[str]:
+    """What the part model reads: each part, and the halves of a part joined by "i"."""
+    return [p.text for part in message_parts(text) for p in [part, *_halves(part)]]
 
 
 def two_questions(
@@ -99,10 +127,10 @@ def two_questions(
     whole-message reading stays, and the other topic is offered.
     """
     readings: list[Reading] = []
-    for part in message_parts(text):
+    for part in _questions(message_parts(text), readings_of_parts, topics, follow_ups):
         context = readings[-1].key.split("/")[0] if readings else None
         key, confidence, about_context = _reading(
-            readings_of_parts.get(part.text, {}), context, topics, follow_ups
+            part.text, readings_of_parts, context, topics, follow_ups
         )
         if not key or confidence < PART_CONFIDENCE or any(key == r.key for r in readings):
             continue
@@ -123,8 +151,48 @@ def two_questions(
     return TwoQuestions(main, tuple(r.key for r in others))
 
 
+def known_part(
+    text: str, readings_of_parts: Readings, topics: Mapping[str, Topic], follow_ups: FollowUps
+) -> Reading | None:
+    """The one question of a message that the sources answer, when another part asks what they
+    do not say; None unless exactly one part is a sure question on a topic."""
+    parts = message_parts(text)
+    unknown = any(
+        readings_of_parts.get(part.text, {}).get(OUT_OF_SCOPE, 0.0) >= PART_CONFIDENCE
+        for part in parts
+    )
+    known = []
+    for part in parts:
+        key, confidence, _ = _reading(part.text, readings_of_parts, None, topics, follow_ups)
+        if key and confidence >= KNOWN_PART_CONFIDENCE:
+            known.append(Reading(key, confidence, part.told))
+    if not unknown or len(known) != 1 or known[0].told:
+        return None
+    return known[0]
+
+
+def _questions(
+    parts: list[Part],
+    readings_of_parts: Readings,
+    topics: Mapping[str, Topic],
+    follow_ups: FollowUps,
+) -> list[Part]:
+    """The parts, with a part that names two offers side by side read as its two halves."""
+    questions = []
+    for part in parts:
+        halves = _halves(part)
+        keys = set()
+        for half in halves:
+            key, confidence, _ = _reading(half.text, readings_of_parts, None, topics, follow_ups)
+            if key and key.startswith(_OFFERS) and confidence >= HALF_CONFIDENCE:
+                keys.add(key)
+        questions.extend(halves if len(keys) == 2 else [part])
+    return questions
+
+
 def _reading(
-    probabilities: Mapping[str, float],
+    text: str,
+    readings_of_parts: Readings,
     context: str | None,
     topics: Mapping[str, Topic],
     follow_ups: FollowUps,
@@ -132,12 +200,13 @@ def _reading(
     """The likeliest topic of one part, and whether it asks about the context's topic.
 
     An aspect ("ask_who") counts for the topic under discussion: "i dla kogo było" after COGITO
-    is "cogito/who".
+    is "cogito/who", and so does another project's question in a part that does not name it.
     """
     by_topic: dict[str, float] = defaultdict(float)
     by_aspect: dict[str, float] = defaultdict(float)
-    for label, probability in probabilities.items():
+    for label, probability in readings_of_parts.get(text, {}).items():
         key = follow_ups.topic_key(context, label) if label in ASPECTS else label
+        key = _in_context(key, text, context, topics)
         if key is not None and key in topics:
             by_topic[key] += probability
             by_aspect[key] += probability if label in ASPECTS else 0.0
@@ -145,6 +214,19 @@ def _reading(
         return None, 0.0, False
     best = max(by_topic, key=lambda key: by_topic[key])
     return best, by_topic[best], by_aspect[best] > by_topic[best] / 2
+
+
+def _in_context(
+    key: str | None, text: str, context: str | None, topics: Mapping[str, Topic]
+) -> str | None:
+    """A project's question in a part that does not name that project asks about the context's."""
+    project, _, aspect = (key or "").partition("/")
+    if context not in _PROJECT_NAMES or project not in _PROJECT_NAMES or project == context:
+        return key
+    if _PROJECT_NAMES[project].search(text):
+        return key
+    in_context = f"{context}/{aspect}"
+    return in_context if in_context in topics else key
 
 
 def offer(topic: Topic) -> Reply:

@@ -6,7 +6,14 @@ import pytest
 
 from bot.clarify import load_topics
 from bot.follow_up import FollowUps
-from bot.other_question import Readings, offer, question_parts, two_questions
+from bot.other_question import (
+    Readings,
+    known_part,
+    offer,
+    question_parts,
+    texts_to_read,
+    two_questions,
+)
 
 TOPICS = load_topics()
 
@@ -136,3 +143,88 @@ def test_a_story_alone_has_no_main_question_but_offers_the_other_topic() -> None
     assert found is not None and found.main is None
     assert found.offer_beside("situation/illness") == "situation/carer"
     assert found.offer_beside("situation/carer") == "situation/illness"
+
+
+def test_two_offers_named_side_by_side_are_two_questions() -> None:
+    text = "doradca zawodowy i grupa wsparcia dla bezrobotnych, jest coś takiego?"
+    model = reads(
+        {
+            "doradca zawodowy i grupa wsparcia dla bezrobotnych, jest coś takiego": {
+                "support/counselling_vocational": 0.5,
+                "support/support_group": 0.3,
+            },
+            "doradca zawodowy": {"support/counselling_vocational": 0.99},
+            "grupa wsparcia dla bezrobotnych, jest coś takiego": {"support/support_group": 0.8},
+        }
+    )
+    assert texts_to_read(text)[1:] == list(model)[1:]
+    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
+    assert found is not None and found.main is not None
+    assert (found.main.key, found.offer_beside(found.main.key)) == (
+        "support/counselling_vocational",
+        "support/support_group",
+    )
+
+
+def test_a_situation_told_with_i_stays_one_question() -> None:
+    text = "Jestem bezrobotny i szukam pracy"
+    model = reads(
+        {
+            text: {"situation/no_job": 0.99},
+            "Jestem bezrobotny": {"situation/no_job": 0.55},
+            "szukam pracy": {"situation/no_job": 0.99},
+        }
+    )
+    assert two_questions(text, model, TOPICS, FOLLOW_UPS) is None
+
+
+def test_a_part_that_names_no_project_asks_about_the_one_before() -> None:
+    text = "wydaliscie jakis poradnik w ramach cogito? i dla kogo w ogole byl ten projekt"
+    model = reads(
+        {
+            "wydaliscie jakis poradnik w ramach cogito": {"cogito/guide_campaign": 0.94},
+            "dla kogo w ogole byl ten projekt": {"pora/who": 0.31, "ask_who": 0.16},
+        }
+    )
+    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
+    assert found is not None and found.offer_beside("cogito/guide_campaign") == "cogito/who"
+
+
+def test_a_part_that_names_the_other_project_asks_about_it() -> None:
+    text = "cogito dla kogo było? i dla kogo jest pora na aktywność"
+    model = reads(
+        {
+            "cogito dla kogo było": {"cogito/who": 0.97},
+            "dla kogo jest pora na aktywność": {"pora/who": 0.9},
+        }
+    )
+    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
+    assert found is not None and found.offer_beside("cogito/who") == "pora/who"
+
+
+def test_a_question_answered_by_a_message_offers_the_topic_itself() -> None:
+    text = "jaka nagrode zdobyla pora na aktywnosc, i od kiedy ten projekt dziala"
+    model = reads(
+        {
+            "jaka nagrode zdobyla pora na aktywnosc,": {"pora/award": 0.78},
+            "od kiedy ten projekt dziala": {"ask_when": 0.87},
+        }
+    )
+    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
+    assert found is not None and found.offer_beside("pora/award") == "pora/about"
+
+
+def test_the_known_question_beside_an_unknown_one_is_answered() -> None:
+    text = "czy jest asystent rodzinny i ile teraz wynosi 800 plus"
+    model = reads(
+        {
+            "czy jest asystent rodzinny": {"support/family_assistant": 0.94},
+            "ile teraz wynosi 800 plus": {"out_of_scope": 1.0},
+        }
+    )
+    found = known_part(text, model, TOPICS, FOLLOW_UPS)
+    assert found is not None and found.key == "support/family_assistant"
+    model_without_unknown = reads(
+        {"czy jest asystent rodzinny": {"support/family_assistant": 0.94}}
+    )
+    assert known_part(text, model_without_unknown, TOPICS, FOLLOW_UPS) is None

@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from typing_extensions import override
 
 from bot.nlp.part_model import PartModel
-from bot.other_question import question_parts
+from bot.other_question import texts_to_read
 
 PART_READINGS = "part_readings"  # message property: {text or part: {label: probability}}
 _MODEL_FILE = "part_model.joblib"
@@ -74,6 +74,6 @@ class PartReader(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if self._model and text:
-                parts = dict.fromkeys([text, *question_parts(text)])
+                parts = dict.fromkeys([text, *texts_to_read(text)])
                 message.set(PART_READINGS, {p: self._model.probabilities(p) for p in parts})
         return messages

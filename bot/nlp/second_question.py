@@ -15,13 +15,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.clarify import Topic, intent_key, load_topics
+from bot.clarify import OUT_OF_SCOPE, Topic, intent_key, load_topics
 from bot.follow_up import FollowUps
 from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_crisis
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import answer_of_the_intent, choose_answer
-from bot.other_question import OTHER_QUESTION, two_questions
+from bot.other_question import OTHER_QUESTION, known_part, two_questions
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -45,9 +45,12 @@ class SecondQuestion(UntrainedComponent):
             found = (
                 two_questions(text, readings, self._topics, self._follow_ups) if readings else None
             )
-            if found is None:
-                continue  # one question, or the parts could not be read: nothing to offer
             answered = intent_key(parse)
+            if found is None:
+                known = known_part(text, readings, self._topics, self._follow_ups)
+                if answered == OUT_OF_SCOPE and known and not message.get(ENTITIES):
+                    choose_answer(message, known.key, known.confidence)
+                continue  # one question, or the parts could not be read: nothing to offer
             main = found.main
             if main and main.key != answered and not message.get(ENTITIES):
                 choose_answer(message, main.key, main.confidence)
