@@ -18,7 +18,7 @@ from bot.polish.text import fold_diacritics, word_set
 # Words before a place that say the resident lives or comes from there.
 _LOCALITY_WORDS = word_set(
     "w we z ze pod spod kolo niedaleko okolice okolicy okolicach gmina gminie gminy gm powiat"
-    " powiecie miejscowosc miejscowosci wies wsi"
+    " powiecie miejscowosc miejscowosci wies wsi wioska wiosce wioski wioske osada"
 )
 # Geographical names that are not a municipality of residence: Kraków itself, countries and
 # regions (a resident "z Ukrainy" may well live in Kraków), the European Union ("pieniądze z Unii"),
@@ -37,6 +37,8 @@ _LIVING_VERBS = frozenset({"mieszkać", "zamieszkać", "zamieszkiwać", "zamiesz
 # A message this short that starts with a town is about that town ("Balice koło lotniska").
 _HEADING_WORDS = 3
 _COMMON_TAGS = {"adj", "adja", "adjp", "adv", "fin", "inf", "praet", "impt", "prep", "conj", "qub"}
+# A verb form is never a place, capitalised or not: "Wolę nie mówić" names no village Wola.
+_VERB_TAGS = {"fin", "inf", "praet", "impt"}
 
 
 @lru_cache(maxsize=20_000)
@@ -46,7 +48,7 @@ def _geographic_lemma(word: str, capitalised: bool) -> str | None:
     "Nowej" is also an adjective and "zielonkach" a plant: such words count only when typed
     with a capital letter. SGJP knows some names only capitalised ("Limanowej").
     """
-    lemma, everyday = None, False
+    lemma, everyday, verb = None, False, False
     analyses = morfeusz().analyse(word)
     if word.isascii() and all(tag == "ign" for *_s, (_o, _b, tag, _n, _q) in analyses):
         restored = default_analyser().lemma_pos(word.lower())[0]  # "rzeszow" → "Rzeszów"
@@ -56,10 +58,11 @@ def _geographic_lemma(word: str, capitalised: bool) -> str | None:
             lemma = lemma or base.split(":")[0]
         elif tag.split(":")[0] in _COMMON_TAGS or "nazwa_pospolita" in names:
             everyday = True
+            verb = verb or tag.split(":")[0] in _VERB_TAGS
     if lemma is not None and not capitalised and word.isascii():
         # "w glowie mam tylko jedno": typed without Polish letters, "głowie", not the village Glów
         everyday = everyday or default_analyser().common_with_diacritics(word)
-    if lemma is None or (everyday and not capitalised):
+    if lemma is None or verb or (everyday and not capitalised):
         return None
     return lemma
 

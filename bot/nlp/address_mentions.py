@@ -51,6 +51,8 @@ _FROM_WORDS = word_set("z ze")
 _SHORT_MESSAGE_WORDS = 3
 # A whole name, its alias or a typo of it (bot/address/matching.py); part of a name is weaker.
 SURE_PLACE = 0.9
+# A misspelt name said alone ("kurdwanuw") is the place all the same: the search asks to confirm it.
+SURE_ALONE = 0.75
 Office = tuple[str, str | None]  # street as the gazetteer names it, house number
 # A classifier this sure of an intent that is not about places keeps it against a weak sign.
 CONFIDENT = 0.7
@@ -93,7 +95,8 @@ def find_mention(
         # not know the street and offers the districts.
         return _street_and_number(text, tokens)
     living = says(tokens, _LIVING_LEMMAS)
-    if not living and max(c.confidence for c in result.candidates) < SURE_PLACE:
+    sure = SURE_PLACE if not only_the_place(tokens, result.parsed) else SURE_ALONE
+    if not living and max(c.confidence for c in result.candidates) < sure:
         return None  # only part of a name ("wolę" of "Wola Duchacka")
     short = sum(t.is_word for t in tokens) <= _SHORT_MESSAGE_WORDS  # an answer: "Rzeźnicza"
     if not living and not short and _names_an_office(result, offices):

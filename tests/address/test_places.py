@@ -21,6 +21,7 @@ from bot.address.places import outside_place
         ("Brzesko, Głowackiego 15/2", "Brzesko"),
         ("rzeszow, czy tez pomagacie", "Rzeszów"),
         ("Balice koło lotniska", "Balice"),
+        ("powiat krakowski, wioska Zabierzów, gdzie jest pomoc", "Zabierzów"),
     ],
 )
 def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
@@ -40,6 +41,7 @@ def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
         "syn jest w Anglii, a tata tu został sam",  # a country abroad is no gmina
         "Sąsiadka, starsza pani, od tygodnia nie wychodzi z domu",  # capital of the sentence
         "Szczęść Boże",
+        "Wolę nie mówić",  # a verb, not the village Wola
         "w glowie mam tylko jedno, zeby to sie skonczylo",  # "głowie", not the village Glów
     ],
 )

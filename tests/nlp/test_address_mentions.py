@@ -30,6 +30,7 @@ def _is_address(text: str, intent: dict, resolver: AddressResolver) -> bool:
         "os. teatralne 12 - jaka filia mops",
         "na prokocimiu mieszkamy od roku, mama potrzebuje opieki",
         "Swoszowice",
+        "krowodża",  # a misspelt name said alone: the search asks to confirm it
     ],
 )
 def test_a_krakow_address_in_a_sentence_is_an_address(resolver, text: str) -> None:
@@ -59,6 +60,8 @@ def test_a_town_outside_krakow_is_another_gmina(resolver, text: str) -> None:
         "Czym był projekt COGITO?",
         "jestem z Ukrainy",
         "adres wolę zachować dla siebie",  # "wolę" is not Wola Duchacka
+        "Wolę nie mówić",  # nor, capitalised, the village Wola
+        "lubię krowodżę",  # a misspelt name among other words needs more than that
         "czy to pieniądze z Unii Europejskiej",
     ],
 )
