@@ -90,6 +90,20 @@ def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) ->
     assert detect(lexicon, text) is None
 
 
+@pytest.mark.parametrize(
+    "text", ["chce skonczyc z bezrobociem raz na zawsze", "mąż chciałby skończyć z piciem"]
+)
+def test_ending_a_habit_or_a_hardship_is_an_everyday_sense(
+    lexicon: CrisisLexicon, text: str
+) -> None:
+    # The models' crisis guesses are not taken as certain (CrisisGuard); the gentle line stays.
+    assert lexicon.says_everyday(lexicon.lemmas(text.split()))
+
+
+def test_a_crisis_phrase_beside_an_everyday_one_still_counts(lexicon: CrisisLexicon) -> None:
+    assert detect(lexicon, "chcę skończyć z piciem, bo nie chcę już żyć") == "crisis_suicide"
+
+
 def test_a_lexicon_entry_must_name_a_crisis_intent(tmp_path) -> None:
     bad = tmp_path / "lexicon.yml"
     bad.write_text("greet:\n  - dzień dobry\n", encoding="utf-8")
