@@ -31,6 +31,9 @@ RETRY_SECONDS = 2.0
 # A kept message that Rasa, though up, keeps answering with an error (a message that breaks it)
 # is given up after this long, so that it does not hold back the conversation's later ones.
 GIVE_UP_SECONDS = 120.0
+# Kept messages of this many conversations mean Rasa (or its database) is out for everyone: new
+# messages are answered and kept at once instead of each waiting for a failure of its own.
+OUTAGE_CONVERSATIONS = 2
 
 
 @dataclass
@@ -99,8 +102,10 @@ class ChatService:
         An empty list only while a worker has the conversation: they read it in the console.
         """
         try:
-            if self.outbox.pending(session) and self._recently_failed():
-                raise RasaUnavailable("kept messages wait for Rasa")  # keep the order, no wait
+            if self._recently_failed() and (self.outbox.pending(session) or self._outage()):
+                # Keep the order behind kept messages; in an outage, answer at once: each try
+                # would wait for Rasa's own timeout while its event loop serves no one else.
+                raise RasaUnavailable("kept messages wait for Rasa")
             await self._deliver_kept(session)
             replies = await self._handoff_aware_send(session, kept)
         except RasaUnavailable as error:
@@ -129,6 +134,10 @@ class ChatService:
 
     def _recently_failed(self) -> bool:
         return time.monotonic() - self._failed_at < self.retry_seconds
+
+    def _outage(self) -> bool:
+        """Rasa failed several conversations, not one message that breaks it."""
+        return len(self.outbox.sessions()) >= OUTAGE_CONVERSATIONS
 
     def _keep(self, session: str, kept: Kept) -> None:
         """Keep a message for Rasa, and make sure someone will deliver it."""
@@ -167,6 +176,7 @@ class ChatService:
                     async with conversation.lock:
                         await self._deliver_kept(session)
                 except RasaUnavailable as error:
+                    self._failed_at = time.monotonic()  # still failing: keep answering at once
                     if error.status is None:
                         break  # down again: try later
                     # up, but refusing this conversation's oldest message: the others go on

@@ -299,6 +299,56 @@ def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> N
     assert said[-1] == "Odpowiedź na: Dzień dobry"  # and its answer reached the chat
 
 
+class _LockedRasa(_PickyRasa):
+    """Rasa whose tracker database is locked: every message fails until `up` is set."""
+
+    received: list[str] = []
+    up = threading.Event()
+
+    def do_POST(self) -> None:  # noqa: N802
+        text = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["message"]
+        self.received.append(text)
+        if self.up.is_set():
+            self._json(200, [{"text": f"Odpowiedź na: {text}"}])
+        else:
+            self._json(500, {"error": "database is locked"})
+
+
+def test_when_rasa_fails_everyone_the_next_resident_is_answered_without_waiting_for_it() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LockedRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rasa = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 5.0)
+    hub = SessionHub(200, 100)
+    chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=5.0)
+    first, second, third = "a" * 20, "b" * 20, "c" * 20
+
+    async def drill() -> list[str]:
+        for session in (first, second):  # two conversations fail: an outage, not one message
+            assert (
+                INFO_PHONE in (await chat.handle(session, "ip", "Dzień dobry")).messages[-1]["text"]
+            )
+        tried = len(_LockedRasa.received)
+        answer = await chat.handle(third, "ip", "Jakie są formy wsparcia?")
+        assert INFO_PHONE in answer.messages[-1]["text"]  # the apology, at once
+        assert len(_LockedRasa.received) == tried  # Rasa was not tried for it
+        _LockedRasa.up.set()
+        chat.retry_seconds = 0.1
+        for _ in range(100):
+            if not len(chat.outbox):
+                break
+            await asyncio.sleep(0.1)
+        await chat.close()
+        await rasa.close()
+        return [m["text"] for m in hub.since(third, 0)]
+
+    try:
+        said = asyncio.run(drill())
+    finally:
+        server.shutdown()
+    assert _LockedRasa.received.count("Jakie są formy wsparcia?") == 1  # kept, delivered once
+    assert said[-1] == "Odpowiedź na: Jakie są formy wsparcia?"
+
+
 def test_the_outbox_reads_back_what_it_kept_in_order(tmp_path) -> None:
     folder = tmp_path / "outbox"
     before = Outbox(path=folder)
