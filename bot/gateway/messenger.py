@@ -10,6 +10,8 @@ Differences from Rasa's own `facebook` channel:
 - never silent: when handling a message sends nothing (the action server is down) or fails, the
   resident gets the fallback (crisis numbers first for a crisis message, then the apology with the
   information point; bot.gateway.fallback), unless a worker has the conversation;
+- nothing lost: a message Rasa could not store (its tracker database locked) is kept and handed
+  to Rasa again, in order and once, and its late answer sent (bot.gateway.messenger_outbox);
 - input hygiene as in the web chat (bot.gateway.hygiene): unreadable text gets a polite answer and
   never reaches Rasa; typed text never forces an intent ("/restart" is plain text, the tracker
   keeps what was typed as `shown`); a quick-reply or postback payload is taken only when the
@@ -30,7 +32,7 @@ from fbmessenger import MessengerClient
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
-from rasa.shared.core.events import BotUttered, ConversationResumed
+from rasa.shared.core.events import BotUttered, ConversationResumed, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -39,6 +41,8 @@ from bot.gateway.fallback import Fallback
 from bot.gateway.hygiene import UNREADABLE_TEXT, neutralised, unreadable
 from bot.gateway.messenger_dedup import Deliveries, max_age_seconds, seen_ids_for
 from bot.gateway.messenger_format import messenger_messages
+from bot.gateway.messenger_outbox import MessengerOutbox, outbox_path
+from bot.gateway.outbox import Kept, Outbox
 from bot.handoff.desk import CANCEL_INTENT, LEAVE_CONTACT_INTENT, HandoffDesk
 from bot.handoff.turn import take_turn
 from bot.messages import Messages
@@ -120,12 +124,14 @@ class _Messenger(Messenger):
         agent: Agent,
         desk: HandoffDesk,
         deliveries: Deliveries,
+        kept: MessengerOutbox,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = graph_client(page_access_token)
         self.agent = agent
         self.desk = desk
         self.deliveries = deliveries
+        self.kept = kept
         self.messages = Messages.load()
 
     async def handle(self, payload: dict, metadata: dict[str, Any] | None) -> None:
@@ -169,7 +175,7 @@ class _Messenger(Messenger):
         if len(text) > MAX_TEXT_CHARS or len(payload or "") > MAX_TEXT_CHARS:
             await self._say(sender_id, TOO_LONG_TEXT)
             return
-        if payload and payload in await self._offered(sender_id):
+        if payload and payload in await self._offered_or_none(sender_id):
             message, shown = payload, text or None
         elif text.strip():
             message = neutralised(text)
@@ -180,6 +186,15 @@ class _Messenger(Messenger):
         if shown:
             metadata = {**(metadata or {}), "shown": shown}
         await self._handle_user_message(message, sender_id, metadata, said=text or message)
+
+    async def _offered_or_none(self, sender_id: str) -> set[str]:
+        """The offered payloads; none while the conversation cannot be read (its database
+        locked): the tapped button's title is then taken as typed, and kept like any text."""
+        try:
+            return await self._offered(sender_id)
+        except Exception:
+            log.warning("offered buttons not read: the title is taken as typed", exc_info=True)
+            return set()
 
     async def _offered(self, sender_id: str) -> set[str]:
         """The payloads of every button the assistant showed in this conversation.
@@ -213,8 +228,10 @@ class _Messenger(Messenger):
         out_channel = FormattedMessengerBot(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
-        rasa = _AgentTurn(self, out_channel, sender_id, metadata)
+        kept = Kept(text, (metadata or {}).get("shown"))
+        rasa = _AgentTurn(self, out_channel, sender_id, {**(metadata or {}), "ref": kept.ref})
         try:
+            await self.kept.deliver(sender_id)  # what Rasa could not take before comes first
             # The desk's database may be locked: the policy reads it off Rasa's event loop.
             turn = await take_turn(self.desk, sender_id, text, rasa)
             if turn.waiting:
@@ -226,9 +243,32 @@ class _Messenger(Messenger):
         except Exception:
             log.exception("message not handled: fallback sent")
             if not out_channel.sent:
+                if not await self._stored(sender_id, kept.ref):
+                    self.kept.keep(sender_id, kept)
                 await self._fallback(out_channel, sender_id, said or text)
         finally:
             await out_channel.send_action(sender_id, sender_action="typing_off")
+
+    async def redeliver(self, sender_id: str, kept: Kept) -> None:
+        """A kept message to Rasa, unless it has it; its answer goes to the resident now."""
+        if await self._stored(sender_id, kept.ref):
+            return
+        metadata = {"ref": kept.ref, **({"shown": kept.shown} if kept.shown else {})}
+        out_channel = FormattedMessengerBot(self.client)
+        await take_turn(
+            self.desk, sender_id, kept.message, _AgentTurn(self, out_channel, sender_id, metadata)
+        )
+
+    async def _stored(self, sender_id: str, ref: str) -> bool:
+        """Whether Rasa's tracker holds the message marked `ref` (False while it cannot say)."""
+        try:
+            tracker = await self.agent.processor.get_tracker(sender_id)
+        except Exception:
+            return False
+        return any(
+            isinstance(event, UserUttered) and (event.metadata or {}).get("ref") == ref
+            for event in tracker.events
+        )
 
     @staticmethod
     async def _fallback(out_channel: FormattedMessengerBot, sender_id: str, said: str) -> None:
@@ -303,9 +343,16 @@ class MessengerInput(FacebookInput):
             ):
                 return response.text("invalid signature", status=403)
             agent = request.app.ctx.agent
+            kept = self._kept()
             messenger = _Messenger(
-                self.fb_access_token, on_new_message, agent, self._desk(), self._deliveries(agent)
+                self.fb_access_token,
+                on_new_message,
+                agent,
+                self._desk(),
+                self._deliveries(agent),
+                kept,
             )
+            kept.use(messenger.redeliver)
             await messenger.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 
@@ -323,6 +370,12 @@ class MessengerInput(FacebookInput):
             seen = seen_ids_for(agent.lock_store)
             self._seen_deliveries = Deliveries(seen, max_age_seconds())
         return self._seen_deliveries
+
+    def _kept(self) -> MessengerOutbox:
+        """One outbox for this Rasa, read back from disk on the first message."""
+        if getattr(self, "_messenger_outbox", None) is None:
+            self._messenger_outbox = MessengerOutbox(Outbox(path=outbox_path()))
+        return self._messenger_outbox
 
     def get_output_channel(self) -> OutputChannel:
         return FormattedMessengerBot(graph_client(self.fb_access_token))

@@ -42,6 +42,7 @@ class OutageStack:
         log = self.workdir / f"{name}.log"
         environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
         environment.setdefault("ACTIONS_TOKEN", "dev-actions-token")
+        environment["MESSENGER_OUTBOX"] = str(self.workdir / "messenger-outbox")
         with log.open("a") as out:
             process = subprocess.Popen(
                 command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT

@@ -19,7 +19,7 @@ import pytest
 
 from bot.gateway.fallback import crisis_texts
 from tests.conftest import MODEL
-from tests.fake_graph import FakeGraph
+from tests.fake_graph import FakeGraph, post, said_to
 from tests.gateway.conftest import new_session
 from tests.gateway.outage import OutageStack
 
@@ -123,3 +123,26 @@ def test_tracker_database_locked_every_message_answered_then_stored_once_in_orde
     during_lock = any(APOLOGY in text for text in answered[first][1])
     assert cogito and len(crisis) == (2 if during_lock else 1), since
     assert cogito[0] < crisis[-1]  # the late answers come in the order the messages were sent
+
+
+def test_tracker_database_locked_a_messenger_message_is_answered_kept_and_answered_once(
+    stack: OutageStack, graph: FakeGraph
+) -> None:
+    sender = f"psid-locked-{time.monotonic_ns()}"
+    post(stack, sender, "Dzień dobry")  # the conversation exists
+    before = len(said_to(graph, sender))
+
+    lock = HeldLock(stack.workdir / "tracker.db", TRACKER_LOCK_SECONDS)
+    post(stack, sender, "Jakie są formy wsparcia?")  # Rasa cannot read the conversation
+    at_once = said_to(graph, sender)[before:]
+    assert any(APOLOGY in text for text in at_once), at_once  # answered while it is locked
+    lock.timer.join()
+
+    # once it is free: the message stored once, and Rasa's own answer sent to the resident
+    deadline = time.monotonic() + 60
+    expected = ["Dzień dobry", "Jakie są formy wsparcia?"]
+    while time.monotonic() < deadline and stack.tracker_texts(sender) != expected:
+        time.sleep(1)
+    assert stack.tracker_texts(sender) == expected
+    late = said_to(graph, sender)[before + len(at_once) :]
+    assert any("asystent" in text.lower() for text in late), late  # the forms of support
