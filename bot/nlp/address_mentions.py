@@ -99,7 +99,7 @@ def find_mention(
     if not living and max(c.confidence for c in result.candidates) < sure:
         return None  # only part of a name ("wolę" of "Wola Duchacka")
     short = sum(t.is_word for t in tokens) <= _SHORT_MESSAGE_WORDS  # an answer: "Rzeźnicza"
-    if not living and not short and _names_an_office(result, offices):
+    if not living and not short and name != OUTSIDE_INTENT and _names_an_office(result, offices):
         return None  # "filia na Rzeźniczej, jaki telefon?" asks about the office
     sure_otherwise = intent.get("confidence", 0.0) >= CONFIDENT and name not in ADDRESS_LIKE
     if not said_as_address(tokens, result.parsed) and (

@@ -137,6 +137,16 @@ def test_an_office_of_mops_is_not_the_residents_address(resolver) -> None:
         assert find_mention(lives, unsure, resolver, offices) is not None, lives
 
 
+def test_an_office_street_taken_for_another_gmina_is_an_address(resolver) -> None:
+    # The classifier guessed a town elsewhere; the street is Kraków's (Filia nr 2 is on it too).
+    offices = office_addresses(resolver, BranchCatalogue.load())
+    outside = {"name": "outside_krakow", "confidence": 0.6}
+    mention = find_mention(
+        "rzeźnicza, ten blok przy sklepie, jaka filia", outside, resolver, offices
+    )
+    assert mention is not None and mention.intent == "inform_address"
+
+
 def test_living_in_krakow_outweighs_a_guess_of_another_gmina(resolver) -> None:
     guess = {"name": "outside_krakow", "confidence": 0.8}
     mention = find_mention("jestem z Ukrainy, mieszkam w Krakowie od roku", guess, resolver)
