@@ -146,23 +146,23 @@ def test_a_story_alone_has_no_main_question_but_offers_the_other_topic() -> None
 
 
 def test_two_offers_named_side_by_side_are_two_questions() -> None:
-    text = "doradca zawodowy i grupa wsparcia dla bezrobotnych, jest coś takiego?"
+    text = "pomoc psychologa i porada prawna w jednym miejscu, da się?"
     model = reads(
         {
-            "doradca zawodowy i grupa wsparcia dla bezrobotnych, jest coś takiego": {
-                "support/counselling_vocational": 0.5,
-                "support/support_group": 0.3,
+            "pomoc psychologa i porada prawna w jednym miejscu, da się": {
+                "support/counselling_psych": 0.5,
+                "support/counselling_legal": 0.3,
             },
-            "doradca zawodowy": {"support/counselling_vocational": 0.99},
-            "grupa wsparcia dla bezrobotnych, jest coś takiego": {"support/support_group": 0.8},
+            "pomoc psychologa": {"support/counselling_psych": 0.99},
+            "porada prawna w jednym miejscu, da się": {"support/counselling_legal": 0.8},
         }
     )
     assert texts_to_read(text)[1:] == list(model)[1:]
     found = two_questions(text, model, TOPICS, FOLLOW_UPS)
     assert found is not None and found.main is not None
     assert (found.main.key, found.offer_beside(found.main.key)) == (
-        "support/counselling_vocational",
-        "support/support_group",
+        "support/counselling_psych",
+        "support/counselling_legal",
     )
 
 
@@ -178,53 +178,56 @@ def test_a_situation_told_with_i_stays_one_question() -> None:
     assert two_questions(text, model, TOPICS, FOLLOW_UPS) is None
 
 
-def test_a_part_that_names_no_project_asks_about_the_one_before() -> None:
-    text = "wydaliscie jakis poradnik w ramach cogito? i dla kogo w ogole byl ten projekt"
-    model = reads(
-        {
-            "wydaliscie jakis poradnik w ramach cogito": {"cogito/guide_campaign": 0.94},
-            "dla kogo w ogole byl ten projekt": {"pora/who": 0.31, "ask_who": 0.16},
-        }
-    )
-    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
-    assert found is not None and found.offer_beside("cogito/guide_campaign") == "cogito/who"
-
-
-def test_a_part_that_names_the_other_project_asks_about_it() -> None:
-    text = "cogito dla kogo było? i dla kogo jest pora na aktywność"
-    model = reads(
-        {
-            "cogito dla kogo było": {"cogito/who": 0.97},
-            "dla kogo jest pora na aktywność": {"pora/who": 0.9},
-        }
-    )
-    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
-    assert found is not None and found.offer_beside("cogito/who") == "pora/who"
-
-
-def test_a_question_answered_by_a_message_offers_the_topic_itself() -> None:
-    text = "jaka nagrode zdobyla pora na aktywnosc, i od kiedy ten projekt dziala"
-    model = reads(
-        {
-            "jaka nagrode zdobyla pora na aktywnosc,": {"pora/award": 0.78},
-            "od kiedy ten projekt dziala": {"ask_when": 0.87},
-        }
-    )
-    found = two_questions(text, model, TOPICS, FOLLOW_UPS)
-    assert found is not None and found.offer_beside("pora/award") == "pora/about"
+@pytest.mark.parametrize(
+    ("text", "readings", "answered", "offered"),
+    [
+        (  # a part that names no project asks about the one before it
+            "czy cogito wydało jakiś poradnik? a dla kogo był ten projekt",
+            {
+                "czy cogito wydało jakiś poradnik": {"cogito/guide_campaign": 0.94},
+                "dla kogo był ten projekt": {"pora/who": 0.31, "ask_who": 0.16},
+            },
+            "cogito/guide_campaign",
+            "cogito/who",
+        ),
+        (  # a part that names the other project asks about that one
+            "cogito dla kogo było? i dla kogo jest pora na aktywność",
+            {
+                "cogito dla kogo było": {"cogito/who": 0.97},
+                "dla kogo jest pora na aktywność": {"pora/who": 0.9},
+            },
+            "cogito/who",
+            "pora/who",
+        ),
+        (  # an aspect answered by a message (pora_when) offers the project's own card
+            "za co wyróżniono porę na aktywność? i od kiedy ten projekt trwa",
+            {
+                "za co wyróżniono porę na aktywność": {"pora/award": 0.78},
+                "od kiedy ten projekt trwa": {"ask_when": 0.87},
+            },
+            "pora/award",
+            "pora/about",
+        ),
+    ],
+)
+def test_the_other_question_is_read_in_the_right_topic(
+    text: str, readings: dict[str, dict[str, float]], answered: str, offered: str
+) -> None:
+    found = two_questions(text, reads(readings), TOPICS, FOLLOW_UPS)
+    assert found is not None and found.offer_beside(answered) == offered
 
 
 def test_the_known_question_beside_an_unknown_one_is_answered() -> None:
-    text = "czy jest asystent rodzinny i ile teraz wynosi 800 plus"
+    text = "macie asystenta rodzinnego i ile wynosi dodatek węglowy"
     model = reads(
         {
-            "czy jest asystent rodzinny": {"support/family_assistant": 0.94},
-            "ile teraz wynosi 800 plus": {"out_of_scope": 1.0},
+            "macie asystenta rodzinnego": {"support/family_assistant": 0.94},
+            "ile wynosi dodatek węglowy": {"out_of_scope": 1.0},
         }
     )
     found = known_part(text, model, TOPICS, FOLLOW_UPS)
     assert found is not None and found.key == "support/family_assistant"
     model_without_unknown = reads(
-        {"czy jest asystent rodzinny": {"support/family_assistant": 0.94}}
+        {"macie asystenta rodzinnego": {"support/family_assistant": 0.94}}
     )
     assert known_part(text, model_without_unknown, TOPICS, FOLLOW_UPS) is None

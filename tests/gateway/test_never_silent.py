@@ -267,10 +267,25 @@ class _PickyRasa(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PickyRasa)
+def fake_rasa(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, RasaClient]:
+    """A local stand-in for Rasa's HTTP API, and the gateway's client for it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    rasa = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 5.0)
+    return server, RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 5.0)
+
+
+async def delivered_then_closed(chat: ChatService, rasa: RasaClient) -> None:
+    """Wait (up to 10 s) until the outbox has delivered everything, then close the clients."""
+    for _ in range(100):
+        if not len(chat.outbox):
+            break
+        await asyncio.sleep(0.1)
+    await chat.close()
+    await rasa.close()
+
+
+def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> None:
+    server, rasa = fake_rasa(_PickyRasa)
     hub = SessionHub(200, 100)
     chat = ChatService(
         rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=0.2,
@@ -283,12 +298,7 @@ def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> N
         assert INFO_PHONE in first.messages[-1]["text"]  # answered: the apology
         second = await chat.handle(session, "ip", "Dzień dobry")  # kept behind the broken one
         assert INFO_PHONE in second.messages[-1]["text"]
-        for _ in range(50):
-            if not len(chat.outbox):
-                break
-            await asyncio.sleep(0.1)
-        await chat.close()
-        await rasa.close()
+        await delivered_then_closed(chat, rasa)
         return [m["text"] for m in hub.since(session, 0)]
 
     try:
@@ -315,9 +325,7 @@ class _LockedRasa(_PickyRasa):
 
 
 def test_when_rasa_fails_everyone_the_next_resident_is_answered_without_waiting_for_it() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _LockedRasa)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    rasa = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 5.0)
+    server, rasa = fake_rasa(_LockedRasa)
     hub = SessionHub(200, 100)
     chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=5.0)
     first, second, third = "a" * 20, "b" * 20, "c" * 20
@@ -333,12 +341,7 @@ def test_when_rasa_fails_everyone_the_next_resident_is_answered_without_waiting_
         assert len(_LockedRasa.received) == tried  # Rasa was not tried for it
         _LockedRasa.up.set()
         chat.retry_seconds = 0.1
-        for _ in range(100):
-            if not len(chat.outbox):
-                break
-            await asyncio.sleep(0.1)
-        await chat.close()
-        await rasa.close()
+        await delivered_then_closed(chat, rasa)
         return [m["text"] for m in hub.since(third, 0)]
 
     try:
