@@ -88,8 +88,8 @@ class ChatService:
     async def load_history(self, session: str) -> None:
         """After a gateway restart, rebuild a conversation's history from Rasa's tracker."""
         conversation = self.hub.get(session)
-        if conversation.loaded:
-            return
+        if conversation.loaded or (self._recently_failed() and self._outage()):
+            return  # in an outage, try again on a later message rather than wait for Rasa now
         try:
             said = await self.rasa.history(session)
         except RasaUnavailable:

@@ -97,7 +97,14 @@ def test_tracker_database_locked_every_message_answered_then_stored_once_in_orde
         thread.start()
     for thread in residents:
         thread.join(timeout=60)
-    print(f"answers took {', '.join(f'{t:.1f}' for t in took)} s (lock {TRACKER_LOCK_SECONDS} s)")
+    # Another resident writes while the lock lasts: Rasa has failed two conversations, so the
+    # gateway answers at once instead of waiting for Rasa's own failure (bot/gateway/chat.py).
+    third = new_session(client)
+    said[third] = ["Czy jest grupa wsparcia?"]
+    answered[third] = []
+    resident(third)
+    during = "during" if not lock.released.is_set() else "after"
+    print(f"answers took {', '.join(f'{t:.1f}' for t in took)} s, the last {during} the lock")
     lock.timer.join()
 
     # every message got an answer while the tracker was locked: the apology with the
@@ -109,7 +116,8 @@ def test_tracker_database_locked_every_message_answered_then_stored_once_in_orde
 
     # once it is free, every message is stored once, in order, and its answer reaches the chat
     deadline = time.monotonic() + 60
-    expected = {s: ["Dzień dobry", *texts] for s, texts in said.items()}
+    expected = {s: ["Dzień dobry", *texts] for s, texts in said.items() if s != third}
+    expected[third] = said[third]
     while time.monotonic() < deadline and any(stack.tracker_texts(s) != expected[s] for s in said):
         time.sleep(1)
     for session in said:

@@ -313,7 +313,15 @@ class _LockedRasa(_PickyRasa):
     """Rasa whose tracker database is locked: every message fails until `up` is set."""
 
     received: list[str] = []
+    read: list[str] = []  # conversations whose tracker was asked for
     up = threading.Event()
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/conversations/") and not self.up.is_set():
+            self.read.append(self.path.split("/")[2])
+            self._json(500, {"error": "database is locked"})
+        else:
+            super().do_GET()
 
     def do_POST(self) -> None:  # noqa: N802
         text = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["message"]
@@ -339,6 +347,7 @@ def test_when_rasa_fails_everyone_the_next_resident_is_answered_without_waiting_
         answer = await chat.handle(third, "ip", "Jakie są formy wsparcia?")
         assert INFO_PHONE in answer.messages[-1]["text"]  # the apology, at once
         assert len(_LockedRasa.received) == tried  # Rasa was not tried for it
+        assert third not in _LockedRasa.read  # nor asked for its history
         _LockedRasa.up.set()
         chat.retry_seconds = 0.1
         await delivered_then_closed(chat, rasa)
