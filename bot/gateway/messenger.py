@@ -124,14 +124,14 @@ class _Messenger(Messenger):
         agent: Agent,
         desk: HandoffDesk,
         deliveries: Deliveries,
-        kept: MessengerOutbox,
+        outbox: MessengerOutbox,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = graph_client(page_access_token)
         self.agent = agent
         self.desk = desk
         self.deliveries = deliveries
-        self.kept = kept
+        self.outbox = outbox
         self.messages = Messages.load()
 
     async def handle(self, payload: dict, metadata: dict[str, Any] | None) -> None:
@@ -231,7 +231,7 @@ class _Messenger(Messenger):
         kept = Kept(text, (metadata or {}).get("shown"))
         rasa = _AgentTurn(self, out_channel, sender_id, {**(metadata or {}), "ref": kept.ref})
         try:
-            await self.kept.deliver(sender_id)  # what Rasa could not take before comes first
+            await self.outbox.deliver(sender_id)  # what Rasa could not take before comes first
             # The desk's database may be locked: the policy reads it off Rasa's event loop.
             turn = await take_turn(self.desk, sender_id, text, rasa)
             if turn.waiting:
@@ -244,7 +244,7 @@ class _Messenger(Messenger):
             log.exception("message not handled: fallback sent")
             if not out_channel.sent:
                 if not await self._stored(sender_id, kept.ref):
-                    self.kept.keep(sender_id, kept)
+                    self.outbox.keep(sender_id, kept)
                 await self._fallback(out_channel, sender_id, said or text)
         finally:
             await out_channel.send_action(sender_id, sender_action="typing_off")
@@ -343,16 +343,16 @@ class MessengerInput(FacebookInput):
             ):
                 return response.text("invalid signature", status=403)
             agent = request.app.ctx.agent
-            kept = self._kept()
+            outbox = self._outbox()
             messenger = _Messenger(
                 self.fb_access_token,
                 on_new_message,
                 agent,
                 self._desk(),
                 self._deliveries(agent),
-                kept,
+                outbox,
             )
-            kept.use(messenger.redeliver)
+            outbox.use(messenger.redeliver)
             await messenger.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 
@@ -371,7 +371,7 @@ class MessengerInput(FacebookInput):
             self._seen_deliveries = Deliveries(seen, max_age_seconds())
         return self._seen_deliveries
 
-    def _kept(self) -> MessengerOutbox:
+    def _outbox(self) -> MessengerOutbox:
         """One outbox for this Rasa, read back from disk on the first message."""
         if getattr(self, "_messenger_outbox", None) is None:
             self._messenger_outbox = MessengerOutbox(Outbox(path=outbox_path()))
