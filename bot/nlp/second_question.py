@@ -47,9 +47,10 @@ class SecondQuestion(UntrainedComponent):
             )
             answered = intent_key(parse)
             if found is None:
-                known = known_part(text, readings, self._topics, self._follow_ups)
-                if answered == OUT_OF_SCOPE and known and not message.get(ENTITIES):
-                    choose_answer(message, known.key, known.confidence)
+                if answered == OUT_OF_SCOPE and not message.get(ENTITIES):
+                    known = known_part(text, readings, self._topics, self._follow_ups)
+                    if known:
+                        choose_answer(message, known.key, known.confidence)
                 continue  # one question, or the parts could not be read: nothing to offer
             main = found.main
             if main and main.key != answered and not message.get(ENTITIES):
