@@ -88,7 +88,7 @@ class ChatService:
     async def load_history(self, session: str) -> None:
         """After a gateway restart, rebuild a conversation's history from Rasa's tracker."""
         conversation = self.hub.get(session)
-        if conversation.loaded or (self._recently_failed() and self._outage()):
+        if conversation.loaded or self._outage():
             return  # in an outage, try again on a later message rather than wait for Rasa now
         try:
             said = await self.rasa.history(session)
@@ -102,7 +102,7 @@ class ChatService:
         An empty list only while a worker has the conversation: they read it in the console.
         """
         try:
-            if self._recently_failed() and (self.outbox.pending(session) or self._outage()):
+            if (self._recently_failed() and self.outbox.pending(session)) or self._outage():
                 # Keep the order behind kept messages; in an outage, answer at once: each try
                 # would wait for Rasa's own timeout while its event loop serves no one else.
                 raise RasaUnavailable("kept messages wait for Rasa")
@@ -136,8 +136,8 @@ class ChatService:
         return time.monotonic() - self._failed_at < self.retry_seconds
 
     def _outage(self) -> bool:
-        """Rasa failed several conversations, not one message that breaks it."""
-        return len(self.outbox.sessions()) >= OUTAGE_CONVERSATIONS
+        """Rasa is failing several conversations just now, not one message that breaks it."""
+        return self._recently_failed() and len(self.outbox.sessions()) >= OUTAGE_CONVERSATIONS
 
     def _keep(self, session: str, kept: Kept) -> None:
         """Keep a message for Rasa, and make sure someone will deliver it."""
