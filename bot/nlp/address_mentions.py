@@ -95,7 +95,7 @@ def find_mention(
         # not know the street and offers the districts.
         return _street_and_number(text, tokens)
     living = says(tokens, _LIVING_LEMMAS)
-    sure = SURE_PLACE if not only_the_place(tokens, result.parsed) else SURE_ALONE
+    sure = SURE_ALONE if only_the_place(tokens, result.parsed) else SURE_PLACE
     if not living and max(c.confidence for c in result.candidates) < sure:
         return None  # only part of a name ("wolę" of "Wola Duchacka")
     short = sum(t.is_word for t in tokens) <= _SHORT_MESSAGE_WORDS  # an answer: "Rzeźnicza"
