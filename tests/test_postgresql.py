@@ -208,7 +208,7 @@ def test_two_processes_syncing_at_once_count_each_event_once(review: Conversatio
 def test_a_locked_tracker_table_fails_rasa_fast_with_the_production_settings(
     tracker_url: str,
 ) -> None:
-    """endpoints.production.yml's lock timeout: Rasa's read fails in about a second, so the
+    """endpoints.production.yml's lock timeout: Rasa's read fails in under a second, so the
     gateway answers the resident at once (and keeps the message) instead of after 30 s."""
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.events import UserUttered

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from bot.gateway.fallback import Fallback
 from bot.gateway.hygiene import offered, to_rasa
 from bot.gateway.limits import Limits
 from bot.gateway.outbox import Kept, Outbox
-from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.gateway.rasa_client import NOT_STORED, RasaClient, RasaUnavailable
 from bot.gateway.sessions import SessionHub
 from bot.handoff.desk import HandoffDesk
 from bot.handoff.turn import take_turn
@@ -67,6 +68,8 @@ class ChatService:
         self.retry_seconds = retry_seconds
         self.give_up_seconds = give_up_seconds
         self._failed_at = float("-inf")
+        self._store_out = False  # the last failure was Rasa's database, out for everyone
+        self._store_failure = asyncio.Event()  # set when Rasa says it cannot store conversations
         self._retrying: asyncio.Task[None] | None = None
 
     def resume(self) -> None:
@@ -106,38 +109,58 @@ class ChatService:
                 # Keep the order behind kept messages; in an outage, answer at once: each try
                 # would wait for Rasa's own timeout while its event loop serves no one else.
                 raise RasaUnavailable("kept messages wait for Rasa")
-            await self._deliver_kept(session)
-            replies = await self._handoff_aware_send(session, kept)
+            replies = await self._unless_rasa_cannot_store(self._to_rasa(session, kept))
         except RasaUnavailable as error:
-            self._failed_at = time.monotonic()
+            self._failed(error)
             log.warning("rasa unavailable", extra={"session": session[:8], "error": str(error)})
             self._keep(session, kept)
             return self.fallback.replies(text), "rasa_unavailable"
         if replies is None:
             return [], "handed_over"
-        if not replies:  # Rasa's answer to a failed custom action (action server down)
+        if not replies:  # Rasa stored the message but a custom action failed (action server down)
             log.warning("no answer from rasa", extra={"session": session[:8]})
-            if not await self._stored(session, kept):  # it failed before storing the message
-                self._failed_at = time.monotonic()
-                self._keep(session, kept)
             return self.fallback.replies(text), "no_answer"
         return replies, "ok"
 
-    async def _stored(self, session: str, kept: Kept) -> bool:
-        """Whether Rasa's tracker holds the message. Rasa answers [] also when it could not read
-        or write the conversation (its tracker database locked): then the message is kept (a
-        resend first checks again, so nothing is stored twice)."""
+    async def _to_rasa(self, session: str, kept: Kept) -> list[dict[str, Any]] | None:
+        await self._deliver_kept(session)
+        return await self._handoff_aware_send(session, kept)
+
+    async def _unless_rasa_cannot_store(
+        self, work: Coroutine[Any, Any, list[dict[str, Any]] | None]
+    ) -> list[dict[str, Any]] | None:
+        """Rasa's answer, unless Rasa says meanwhile (for another conversation) that it cannot
+        store conversations: then this message is answered and kept at once too. Messages sent at
+        the same moment would otherwise each wait out the database's busy timeout in turn, on
+        Rasa's one event loop."""
+        task = asyncio.ensure_future(work)
+        alarm = asyncio.ensure_future(self._store_failure.wait())
         try:
-            return await self.rasa.has_message(session, kept.ref)
-        except RasaUnavailable:
-            return False
+            await asyncio.wait({task, alarm}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            alarm.cancel()
+            if not task.done():
+                task.cancel()  # a resend first asks Rasa whether it got the message
+        if task.done() and not task.cancelled():
+            return task.result()
+        raise RasaUnavailable("Rasa cannot store conversations now", NOT_STORED)
+
+    def _failed(self, error: RasaUnavailable) -> None:
+        self._failed_at = time.monotonic()
+        self._store_out = error.status == NOT_STORED
+        if self._store_out:  # release the messages waiting for Rasa now; later ones wait anew
+            self._store_failure.set()
+            self._store_failure = asyncio.Event()
 
     def _recently_failed(self) -> bool:
         return time.monotonic() - self._failed_at < self.retry_seconds
 
     def _outage(self) -> bool:
-        """Rasa is failing several conversations just now, not one message that breaks it."""
-        return self._recently_failed() and len(self.outbox.sessions()) >= OUTAGE_CONVERSATIONS
+        """Rasa just said it cannot store conversations, or is failing several of them: not
+        one message that breaks it."""
+        return self._recently_failed() and (
+            self._store_out or len(self.outbox.sessions()) >= OUTAGE_CONVERSATIONS
+        )
 
     def _keep(self, session: str, kept: Kept) -> None:
         """Keep a message for Rasa, and make sure someone will deliver it."""
@@ -149,15 +172,22 @@ class ChatService:
         """Send the conversation's kept messages to Rasa, oldest first; publish late answers.
 
         Called with the conversation's lock held. A message Rasa already has (it timed out on
-        our side but was handled) is not sent twice. Raises RasaUnavailable when Rasa is still out.
+        our side but was handled) is not sent twice: its answer, from Rasa's tracker, is published.
+        Raises RasaUnavailable when Rasa is still out.
         """
         for kept in self.outbox.pending(session):
             try:
-                if not await self.rasa.has_message(session, kept.ref):
-                    for reply in await self._handoff_aware_send(session, kept) or []:
-                        await self.hub.publish(session, {"role": "bot", **reply})
+                # Rasa may have the message already: it handled it after we stopped waiting
+                answered = await self.rasa.answer_to(session, kept.ref)
+            except RasaUnavailable as error:  # the conversation cannot be read yet: not refused
+                raise RasaUnavailable(str(error)) from error
+            try:
+                if answered is None:
+                    answered = await self._handoff_aware_send(session, kept) or []
+                for reply in answered:
+                    await self.hub.publish(session, {"role": "bot", **reply})
             except RasaUnavailable as error:
-                if error.status is None or self.outbox.refused_for(kept) < self.give_up_seconds:
+                if error.passing or self.outbox.refused_for(kept) < self.give_up_seconds:
                     raise
                 log.error("kept message given up: rasa refuses it", extra={"session": session[:8]})
             else:
@@ -176,9 +206,9 @@ class ChatService:
                     async with conversation.lock:
                         await self._deliver_kept(session)
                 except RasaUnavailable as error:
-                    self._failed_at = time.monotonic()  # still failing: keep answering at once
-                    if error.status is None:
-                        break  # down again: try later
+                    self._failed(error)  # still failing: keep answering at once
+                    if error.passing:
+                        break  # down again, or its database: try later
                     # up, but refusing this conversation's oldest message: the others go on
                 except Exception:  # one bad conversation must not stop the others
                     log.exception("kept message not delivered", extra={"session": session[:8]})

@@ -12,6 +12,10 @@ from typing import Any
 import aiohttp
 
 Button = dict[str, str]
+# Rasa's REST channel (bot/gateway/rest_channel.py): the conversation could not be read or stored
+# (its database locked or out), or the message broke Rasa in another way.
+NOT_STORED = 503
+NOT_HANDLED = 500
 
 
 class RasaUnavailable(Exception):
@@ -23,6 +27,12 @@ class RasaUnavailable(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+    @property
+    def passing(self) -> bool:
+        """Rasa is out, or cannot store conversations now (503 from bot.gateway.rest_channel):
+        the message goes through once it is back. Otherwise Rasa refused this message."""
+        return self.status is None or self.status == NOT_STORED
 
 
 def bot_message(raw: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +85,7 @@ class RasaClient:
         `shown` (a clicked button's title, or typed text Rasa gets neutralised) goes to the
         tracker as metadata, so a history rebuilt from Rasa and the staff console show what the
         resident clicked or typed. `ref` marks the message, so that a resend after a timeout can
-        tell whether Rasa already has it (`has_message`).
+        tell whether Rasa already has it (`answer_to`).
         """
         body: dict[str, Any] = {"sender": sender, "message": text}
         metadata = {"shown": shown} if shown else {}
@@ -98,8 +108,8 @@ class RasaClient:
             return False
         return isinstance(status, dict) and bool(status.get("model_id"))
 
-    async def history(self, sender: str) -> list[dict[str, Any]]:
-        """What was said in a conversation, from Rasa's tracker (after a gateway restart)."""
+    async def _said(self, sender: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """A conversation's messages from Rasa's tracker: (what the widget shows, the event)."""
         tracker = await self._json(
             "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
         )
@@ -107,23 +117,31 @@ class RasaClient:
         for event in (tracker or {}).get("events") or []:
             if event.get("event") == "user" and event.get("text"):
                 shown = (event.get("metadata") or {}).get("shown") or event["text"]
-                said.append({"role": "user", "text": str(shown), "buttons": []})
+                said.append(({"role": "user", "text": str(shown), "buttons": []}, event))
             elif event.get("event") == "bot" and (event.get("text") or event.get("data")):
                 data = event.get("data") or {}
                 message = {"role": "bot", **bot_message({**data, "text": event.get("text")})}
                 author = (event.get("metadata") or {}).get("author")
-                said.append({**message, "author": str(author)} if author else message)
+                said.append(({**message, "author": str(author)} if author else message, event))
         return said
 
-    async def has_message(self, sender: str, ref: str) -> bool:
-        """Whether the conversation's tracker holds the user message sent with `ref`."""
-        tracker = await self._json(
-            "GET", f"/conversations/{sender}/tracker", params={"token": self._token}
-        )
-        return any(
-            event.get("event") == "user" and (event.get("metadata") or {}).get("ref") == ref
-            for event in (tracker or {}).get("events") or []
-        )
+    async def history(self, sender: str) -> list[dict[str, Any]]:
+        """What was said in a conversation, from Rasa's tracker (after a gateway restart)."""
+        return [message for message, _event in await self._said(sender)]
+
+    async def answer_to(self, sender: str, ref: str) -> list[dict[str, Any]] | None:
+        """Rasa's replies to the user message sent with `ref`; None when Rasa does not have it."""
+        said = await self._said(sender)
+        for at, (_message, event) in enumerate(said):
+            if event.get("event") == "user" and (event.get("metadata") or {}).get("ref") == ref:
+                replies = []
+                for message, _later in said[at + 1 :]:
+                    if message["role"] != "bot":
+                        break
+                    if "author" not in message:  # a worker's message reached the chat already
+                        replies.append({k: v for k, v in message.items() if k != "role"})
+                return replies
+        return None
 
     async def append_events(
         self, sender: str, events: list[dict[str, Any]], deliver: bool = False

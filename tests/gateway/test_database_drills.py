@@ -3,8 +3,8 @@
 Another connection holds an exclusive lock (a backup, a long migration, a stuck process) while
 residents write. What a resident must see: an answer to every message at once, and — once the
 database is free again — every message stored once, in order, and answered. The console
-database's effect on the gateway's event loop is drilled in tests/console/test_event_loop.py;
-here the action server writes the ticket while that database is locked.
+database locked: its effect on the gateway's event loop in tests/console/test_event_loop.py, a
+handoff request made during the lock with the real processes in tests/e2e/test_handoff.py.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from bot.gateway.fallback import crisis_texts
 from tests.conftest import MODEL
@@ -24,7 +25,7 @@ from tests.gateway.conftest import new_session
 from tests.gateway.outage import OutageStack
 
 pytestmark = pytest.mark.slow
-# Far longer than the busy timeout of Rasa's tracker store (1 s, endpoints.yml): Rasa's reads
+# Far longer than the busy timeout of Rasa's tracker store (0.4 s, endpoints.yml): Rasa's reads
 # and writes of the tracker fail while it lasts, they do not merely wait.
 TRACKER_LOCK_SECONDS = 9.0
 
@@ -97,8 +98,16 @@ def test_tracker_database_locked_every_message_answered_then_stored_once_in_orde
         thread.start()
     for thread in residents:
         thread.join(timeout=60)
-    # Another resident writes while the lock lasts: Rasa has failed two conversations, so the
-    # gateway answers at once instead of waiting for Rasa's own failure (bot/gateway/chat.py).
+    # Rasa's REST channel tells the gateway that it could not store a message (not `[]`, which
+    # is also Rasa's answer when the action server is down): bot/gateway/rest_channel.py.
+    probe = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": "probe-while-locked", "message": "Dzień dobry"},
+        timeout=30,
+    )
+    assert (probe.status_code, lock.released.is_set()) == (503, False), probe.text
+    # Another resident writes while the lock lasts: Rasa said that it cannot store conversations,
+    # so the gateway answers at once instead of waiting for Rasa's own failure.
     third = new_session(client)
     said[third] = ["Czy jest grupa wsparcia?"]
     answered[third] = []
@@ -131,6 +140,8 @@ def test_tracker_database_locked_every_message_answered_then_stored_once_in_orde
     during_lock = any(APOLOGY in text for text in answered[first][1])
     assert cogito and len(crisis) == (2 if during_lock else 1), since
     assert cogito[0] < crisis[-1]  # the late answers come in the order the messages were sent
+    # the file Rasa created holds every conversation: readable by its own user only
+    assert oct((stack.workdir / "tracker.db").stat().st_mode & 0o777) == "0o600"
 
 
 def test_tracker_database_locked_a_messenger_message_is_answered_kept_and_answered_once(

@@ -361,6 +361,94 @@ def test_when_rasa_fails_everyone_the_next_resident_is_answered_without_waiting_
     assert said[-1] == "Odpowiedź na: Jakie są formy wsparcia?"
 
 
+class _StoreOutRasa(_PickyRasa):
+    """Rasa whose tracker database is locked, as Rasa is: one message at a time (its event loop
+    waits out the busy timeout), then 503 from its REST channel (bot/gateway/rest_channel.py)."""
+
+    received: list[str] = []
+    answered = 0
+    one_at_a_time = threading.Lock()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        with self.one_at_a_time:
+            time.sleep(0.5)
+            self._json(503, {"error": "conversation store unavailable"})
+            type(self).answered += 1
+
+
+def test_residents_writing_at_once_are_answered_when_rasa_first_says_it_cannot_store() -> None:
+    """They do not each wait for Rasa to fail them in turn: Rasa's first 503 answers them all."""
+    server, rasa = fake_rasa(_StoreOutRasa)
+    hub = SessionHub(200, 100)
+    chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=60)
+    sessions = [letter * 20 for letter in "abcde"]
+
+    async def drill() -> tuple[list[str], int]:
+        outcomes = await asyncio.gather(
+            *(chat.handle(session, "ip", "Jakie są formy wsparcia?") for session in sessions)
+        )
+        answered_by_rasa = _StoreOutRasa.answered
+        await chat.close()
+        await rasa.close()
+        return [outcome.messages[-1]["text"] for outcome in outcomes], answered_by_rasa
+
+    try:
+        answers, answered_by_rasa = asyncio.run(drill())
+    finally:
+        server.shutdown()
+    assert all(INFO_PHONE in answer for answer in answers)  # each got the apology
+    assert answered_by_rasa == 1  # all of them by the time Rasa had failed the first
+    assert len(_StoreOutRasa.received) <= len(sessions)
+    assert {s for s in sessions if chat.outbox.pending(s)} == set(sessions)  # all kept
+
+
+class _SlowRasa(_PickyRasa):
+    """Rasa that answers after the gateway has stopped waiting, and keeps what it was told."""
+
+    received: list[str] = []
+    events: list[dict] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/conversations/"):
+            self._json(200, {"events": self.events})
+        else:
+            super().do_GET()
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.append(body["message"])
+        time.sleep(1.0)
+        answer = f"Odpowiedź na: {body['message']}"
+        self.events += [
+            {"event": "user", "text": body["message"], "metadata": body.get("metadata") or {}},
+            {"event": "bot", "text": answer},
+        ]
+        self._json(200, [{"text": answer}])
+
+
+def test_an_answer_rasa_gave_after_the_gateway_stopped_waiting_reaches_the_chat() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rasa = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 0.3)
+    hub = SessionHub(200, 100)
+    chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=1.5)
+    session = "s" * 20
+
+    async def drill() -> list[str]:
+        first = await chat.handle(session, "ip", "Jakie są formy wsparcia?")
+        assert INFO_PHONE in first.messages[-1]["text"]  # the gateway's apology at once
+        await delivered_then_closed(chat, rasa)
+        return [m["text"] for m in hub.since(session, 0)]
+
+    try:
+        said = asyncio.run(drill())
+    finally:
+        server.shutdown()
+    assert _SlowRasa.received == ["Jakie są formy wsparcia?"]  # not sent twice
+    assert said[-1] == "Odpowiedź na: Jakie są formy wsparcia?"  # and its answer is shown
+
+
 def test_the_outbox_reads_back_what_it_kept_in_order(tmp_path) -> None:
     folder = tmp_path / "outbox"
     before = Outbox(path=folder)
