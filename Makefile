@@ -107,7 +107,7 @@ eval: $(MODEL)  ## NLU report on the held-out tests/nlu: macro-F1 per intent and
 eval-real: $(MODEL)  ## reply-level evaluation on tests/realistic through the real servers (var/eval/realistic.md)
 	$(BIN)/python -m bot.evaluation.realistic --model $(MODEL) --out var/eval
 
-bench: bench-address bench-gateway  ## all benchmarks (speed and accuracy targets are checked here, not in tests)
+bench: bench-address bench-gateway bench-outage  ## all benchmarks (speed and accuracy targets are checked here, not in tests)
 
 bench-address: $(VENV)/.installed  ## address resolution: accuracy beside a naive baseline, time per address
 	$(BIN)/python -m benchmarks.bench_address
@@ -145,13 +145,16 @@ bench-review: $(VENV)/.installed  ## conversation list with 100 000 generated co
 	$(BIN)/python -m benchmarks.bench_review
 
 # ---- web chat gateway (bot/gateway) -------------------------------------------------------------
-.PHONY: gateway bench-gateway
+.PHONY: gateway bench-gateway bench-outage
 
 gateway: $(VENV)/.installed  ## only the web chat gateway on 8000 (Rasa must already run on 5005)
 	$(BIN)/python -m bot.gateway
 
 bench-gateway: $(MODEL)  ## web chat: latency through the gateway beside straight to Rasa (1 and 20 chats)
 	$(BIN)/python -m benchmarks.bench_gateway
+
+bench-outage: $(MODEL)  ## tracker database locked: time to answer residents writing at once (goal 1 s)
+	$(BIN)/python -m benchmarks.bench_outage
 
 # ---- dependencies ---------------------------------------------------------------------------------
 .PHONY: audit

@@ -52,9 +52,9 @@ def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def local_stack() -> Iterator[tuple[str, str]]:
+def local_stack() -> Iterator[tuple[str, str, Path]]:
     """Action server and Rasa as the tests start them (bot.evaluation.stack: the action server's
-    token, Rasa's launcher), and the gateway; their logs in a temp folder."""
+    token, Rasa's launcher), and the gateway; their logs and Rasa's tracker.db in a temp folder."""
     for name, value in (
         ("FACEBOOK_VERIFY_TOKEN", "dev-verify-token"),
         ("FACEBOOK_APP_SECRET", "dev-app-secret"),
@@ -86,7 +86,7 @@ def local_stack() -> Iterator[tuple[str, str]]:
             try:
                 wait_for(f"{gateway}/health", process, log)
                 wait_for(f"{gateway}/ready", process, log)
-                yield running.rasa_url, gateway
+                yield running.rasa_url, gateway, tmp
             finally:
                 process.terminate()
                 process.wait(timeout=30)
@@ -186,7 +186,7 @@ def main() -> None:
     if args.rasa and args.gateway:
         ok = measure(args.rasa, args.gateway, args.messages, args.rounds)
     else:
-        with local_stack() as (rasa, gateway):
+        with local_stack() as (rasa, gateway, _folder):
             ok = measure(rasa, gateway, args.messages, args.rounds)
     sys.exit(0 if ok else 1)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and accuracy targets (`make bench`, docs/development.md)."""
