@@ -115,7 +115,9 @@ def test_login_sets_a_strict_httponly_cookie_and_logout_ends_it(client_for) -> N
     assert client.get("/console/queue", follow_redirects=False).status_code == 303
 
 
-def test_wrong_passwords_are_counted_and_the_fifth_locks_the_account(app, client_for) -> None:
+def test_wrong_passwords_are_counted_and_the_fifth_blocks_this_login_from_this_address(
+    app, client_for
+) -> None:
     client = client_for()
     token = csrf_of(client.get("/console/login").text)
 

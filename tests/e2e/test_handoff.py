@@ -8,6 +8,8 @@ hours come from the file in HANDOFF_HOURS_FILE, which every process reads on eac
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -351,3 +353,44 @@ def test_a_conversation_paused_without_a_ticket_is_answered_anyway(
     pause_in_rasa(rasa_stack, sender)
     post(rasa_stack, sender, "Czym był projekt COGITO?")
     assert "COGITO" in "\n".join(said_to(graph, sender))
+
+
+# Longer than the console database's busy timeout (15 s, bot/storage/db.py): the action server's
+# write of the ticket gives up and the request waits in its spool (bot/handoff/spool.py).
+CONSOLE_LOCK_SECONDS = 18.0
+
+
+@pytest.mark.usefixtures("workers")
+def test_console_database_locked_the_request_is_kept_others_answered_and_written_once(
+    gateway_url: str, db
+) -> None:
+    """Another connection holds the console database (a backup, a stuck process) while one
+    resident hands the matter over and another asks a question: the real gateway, Rasa and
+    action server."""
+    waiting, other = Resident(gateway_url), Resident(gateway_url)
+    waiting.say("chcę rozmawiać z pracownikiem")
+    assert "w jednym zdaniu" in texts(waiting.say("Tak, proszę", "/affirm"))
+    locker = sqlite3.connect(
+        db.engine.url.database, isolation_level=None, timeout=30, check_same_thread=False
+    )
+    locker.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(CONSOLE_LOCK_SECONDS, locker.execute, ["ROLLBACK"])
+    release.start()
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            handed = pool.submit(waiting.say, "Nie dostałam decyzji w sprawie zasiłku stałego")
+            time.sleep(1.0)  # the request is now waiting for the database
+            answer = other.say("Czym był projekt COGITO?")
+            # answered while the request still waits for the locked database
+            assert "COGITO" in texts(answer) and not handed.done()
+            kept = texts(handed.result(timeout=60))
+        assert "prośba jest przyjęta" in kept and "nie trzeba jej wysyłać ponownie" in kept
+    finally:
+        release.join()
+        locker.close()
+    # once the database is free, the request is written once and a worker sees it
+    ticket = eventually(lambda: TicketService(db).active_for(waiting.session), seconds=30)
+    assert ticket and ticket.summary == "Nie dostałam decyzji w sprawie zasiłku stałego"
+    time.sleep(6)  # past the spool's next retry (5 s): nothing is written twice
+    queue = Worker(gateway_url, "ania").queue()
+    assert [t["conversation_id"] for t in queue].count(waiting.session) == 1
