@@ -12,7 +12,7 @@ import time
 import pytest
 
 from bot.evaluation.stack import RasaStack
-from bot.rasa_server import WITHHELD, redact_warning, with_loopback_default
+from bot.rasa_server import WITHHELD, redact_warning, with_loopback_default, withhold_personal_data
 
 PESEL = "02270803628"  # a made-up number of PESEL's shape
 
@@ -40,6 +40,20 @@ def test_the_warning_keeps_its_kind_and_loses_the_text() -> None:
     other = UserWarning("Slot 'x' is not used")
     assert redact_warning(other) is other
     assert WITHHELD == "[withheld]"
+
+
+def test_rasas_structured_log_events_keep_their_keys_and_lose_the_text() -> None:
+    """What Rasa logs when it fails to handle a message (`rest.message.received.failure`)."""
+    event = {"event": "rest.message.received.failure", "text": f"mój PESEL {PESEL}"}
+    event |= {"user_text": PESEL, "parse_data_entities": [{"value": PESEL}], "sender_id": "x"}
+    logged = withhold_personal_data(None, "error", dict(event))
+    assert PESEL not in repr(logged)
+    assert logged == {
+        **event,
+        "text": WITHHELD,
+        "user_text": WITHHELD,
+        "parse_data_entities": WITHHELD,
+    }
 
 
 def test_rasa_run_listens_on_loopback_unless_told() -> None:
