@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.branch_finder import CATALOGUE
 from actions.say import say
 from bot import branch_finder
-from bot.follow_up import FollowUps
+from bot.follow_up import FollowUps, latest_answer
 
 FOLLOW_UPS = FollowUps.load()
 
@@ -17,9 +17,14 @@ FOLLOW_UPS = FollowUps.load()
 def answer_follow_up(
     dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
 ) -> list[EventType]:
-    """Say the answer to `aspect` for the topic slot; start the branch search or give the
-    contacts where that is the answer."""
-    answer = FOLLOW_UPS.answer(tracker.get_slot("topic"), aspect, CATALOGUE.information_point)
+    """Say the answer to `aspect` for the topic slot (or for the answer just given); start the
+    branch search or give the contacts where that is the answer."""
+    answer = FOLLOW_UPS.answer(
+        tracker.get_slot("topic"),
+        aspect,
+        CATALOGUE.information_point,
+        answered=latest_answer(tracker.events),
+    )
     for response in answer.responses:
         dispatcher.utter_message(response=response)
     if answer.reply:

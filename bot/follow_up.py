@@ -2,12 +2,14 @@
 
 The `topic` slot keeps the topic of the latest answer (pora, cogito, support, or OFFICE after the
 contacts or a branch); the question's intent is the aspect (ASPECTS). data/follow_ups.yml, which
-MOPS staff may edit, says what answers each pair.
+MOPS staff may edit, says what answers each pair. A row for one answer of a topic ("support/kis")
+overrides the topic's row for the aspects it names, when that answer was the latest: "a gdzie to
+jest?" after the Klub Integracji Społecznej is not about the resident's branch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +78,9 @@ class FollowUps:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         table = {}
         for topic, answers in raw.items():
-            if set(answers) != set(ASPECTS):
+            if "/" in topic and not set(answers) <= set(ASPECTS):
+                raise ValueError(f"{path}: '{topic}' may name only {', '.join(ASPECTS)}")
+            if "/" not in topic and set(answers) != set(ASPECTS):
                 raise ValueError(f"{path}: '{topic}' needs exactly {', '.join(ASPECTS)}")
             table[topic] = {
                 aspect: value if isinstance(value, list) else [value]
@@ -96,9 +100,11 @@ class FollowUps:
         """Every message of data/messages.yml the table names (a test checks they exist)."""
         return {s for s in self._named() if not s.startswith(_RESPONSE)}
 
-    def steps(self, topic: str | None, aspect: str) -> list[str]:
-        """What answers `aspect` for `topic` (empty when the table has no such pair)."""
-        return self._table.get(topic or "", {}).get(aspect) or []
+    def steps(self, topic: str | None, aspect: str, answered: str | None = None) -> list[str]:
+        """What answers `aspect` for `topic` (empty when the table has no such pair), or for the
+        answer just given (`answered`, "support/kis") where the table has a row for it."""
+        own = self._table.get(answered or "", {}).get(aspect)
+        return own or self._table.get(topic or "", {}).get(aspect) or []
 
     def topic_key(self, topic: str | None, aspect: str) -> str | None:
         """The topic button (data/topics.yml key) that answers `aspect` for `topic`, if any."""
@@ -115,9 +121,12 @@ class FollowUps:
         name = first.removeprefix("utter_")
         return name if "/" in name else f"ask_{name}"
 
-    def answer(self, topic: str | None, aspect: str, point: Branch) -> FollowUp:
-        """The answer to `aspect` for `topic`; without a topic, the question which one."""
-        steps = self.steps(topic, aspect)
+    def answer(
+        self, topic: str | None, aspect: str, point: Branch, answered: str | None = None
+    ) -> FollowUp:
+        """The answer to `aspect` for `topic` (or for the answer just given); without a topic,
+        the question which one."""
+        steps = self.steps(topic, aspect, answered)
         if not steps:
             return FollowUp(reply=Reply("follow_up_which"))
         contacts = {"phone": point.phones[0], "email": point.email or ""}
@@ -131,3 +140,19 @@ class FollowUps:
             branch_search=BRANCH in steps,
             contacts=CONTACT in steps,
         )
+
+
+def latest_answer(events: Sequence[Mapping[str, Any]]) -> str | None:
+    """Which answer the assistant gave just before the current message ("support/kis"), from the
+    response name Rasa records with each bot message; None when it was no topic's answer."""
+    users = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return None
+        elif event.get("event") == "bot" and users == 1:
+            said = str((event.get("metadata") or {}).get("utter_action") or "")
+            if said.startswith(_RESPONSE) and "/" in said:
+                return said.removeprefix(_RESPONSE)
+    return None

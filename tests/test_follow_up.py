@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.branches import BranchCatalogue
-from bot.follow_up import ASPECTS, FollowUps, aspect_in_context
+from bot.follow_up import ASPECTS, FollowUps, aspect_in_context, latest_answer
 from bot.messages import Messages
 from tests.conftest import ROOT
 
@@ -92,6 +92,47 @@ def test_a_topic_missing_an_aspect_is_refused(tmp_path) -> None:
     broken.write_text("pora:\n  ask_cost: unknown\n", encoding="utf-8")
     with pytest.raises(ValueError, match="ask_when"):
         FollowUps.load(broken)
+
+
+def test_after_the_club_where_it_is_is_not_the_residents_branch(follow_ups, point) -> None:
+    """The Klub Integracji Społecznej is known from 2004-2008 only: where it is now, the
+    information point says; after another form of help, its place is the resident's branch."""
+    club = follow_ups.answer("support", "ask_where", point, answered="support/kis")
+    assert club.reply is not None and club.reply.key == "follow_up_unknown"
+    assert not club.branch_search
+    assert follow_ups.answer(
+        "support", "ask_where", point, answered="support/therapy"
+    ).branch_search
+    # an aspect the club's row does not name falls back to the topic's row
+    assert follow_ups.answer("support", "ask_who", point, answered="support/kis") == (
+        follow_ups.answer("support", "ask_who", point)
+    )
+
+
+def test_after_the_distinction_who_gave_it_is_its_own_answer(follow_ups, point) -> None:
+    answer = follow_ups.answer("pora", "ask_organiser", point, answered="pora/award")
+    assert answer.responses == ["utter_pora/award"]
+    assert follow_ups.answer("pora", "ask_organiser", point).responses == ["utter_pora/about"]
+
+
+def test_a_row_for_one_answer_may_not_name_other_questions(tmp_path) -> None:
+    broken = tmp_path / "follow_ups.yml"
+    broken.write_text("support/kis:\n  ask_colour: unknown\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="may name only"):
+        FollowUps.load(broken)
+
+
+def _bot(said: str | None) -> dict[str, object]:
+    return {"event": "bot", "text": "…", "metadata": {"utter_action": said} if said else {}}
+
+
+def test_the_latest_answer_is_the_one_given_just_before_the_message() -> None:
+    user = {"event": "user", "text": "…"}
+    kis, generic = _bot("utter_support/kis"), _bot("utter_anything_else")
+    assert latest_answer([user, kis, generic, user]) == "support/kis"
+    assert latest_answer([user, _bot(None), user]) is None  # a custom message, no topic's answer
+    # an answer of an earlier turn does not count
+    assert latest_answer([user, kis, user, generic, user]) is None
 
 
 def _ranking(*pairs: tuple[str, float]) -> dict[str, object]:

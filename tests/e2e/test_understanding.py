@@ -53,6 +53,17 @@ def test_after_the_branch_or_the_contacts_a_follow_up_is_about_the_office(
     assert visit.labels == ["out_of_scope"] and "12 616 54 08" in visit.text
 
 
+def test_where_the_club_is_after_its_answer_is_not_the_residents_branch(
+    rasa_stack: RasaStack,
+) -> None:
+    """The answer just given decides (data/follow_ups.yml, support/kis): the club is known from
+    2004-2008 only, so where it is now the information point says."""
+    club, where = chat(rasa_stack, "Czym jest Klub Integracji Społecznej?", "a gdzie to jest?")
+    assert club.first == "support/kis"
+    assert where.labels == ["out_of_scope"] and "12 616 54 08" in where.text
+    assert where.active_loop is None  # no branch search started
+
+
 def test_an_address_inside_a_question_goes_to_the_branch_finder(rasa_stack: RasaStack) -> None:
     (turn,) = chat(rasa_stack, "mieszkam na ulicy Witosa 5, gdzie mam isc")
     assert turn.first == "branch/confirm" and turn.slots["district"] == "XI"
