@@ -30,7 +30,7 @@ FALLBACK_INTENT = "nlu_fallback"
 # Words that open a question rather than an address ("a kto o tym decyduje?"), after "a", "i"…
 _QUESTION_OPENERS = word_set(
     "kto co czy jak jaki jaka jakie jakich ile kiedy dlaczego czemu po skad skąd ktory który"
-    " ktora która ktore które czym kogo komu"
+    " ktora która ktore które czym kogo komu gdzie"
 )
 _LEADING = word_set("a i ale no to")
 _QUESTION_MIN_WORDS = 3

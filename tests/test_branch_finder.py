@@ -51,7 +51,13 @@ def test_an_unclear_message_is_an_address_only_as_the_answer_to_the_question() -
 
 
 @pytest.mark.parametrize(
-    "text", ["a kto o tym decyduje?", "Ile to wszystko potrwa", "i czemu pytacie mnie o ulicę?"]
+    "text",
+    [
+        "a kto o tym decyduje?",
+        "Ile to wszystko potrwa",
+        "i czemu pytacie mnie o ulicę?",
+        "a gdzie w ogóle siedzi ta pani z opieki",
+    ],
 )
 def test_an_unclear_question_in_place_of_the_address_is_answered_not_resolved(text: str) -> None:
     assert not bf.concerns_address("nlu_fallback", [], asked=True, text=text)
