@@ -19,12 +19,9 @@ def answer_follow_up(
 ) -> list[EventType]:
     """Say the answer to `aspect` for the topic slot (or for the answer just given); start the
     branch search or give the contacts where that is the answer."""
-    answer = FOLLOW_UPS.answer(
-        tracker.get_slot("topic"),
-        aspect,
-        CATALOGUE.information_point,
-        answered=latest_answer(tracker.events),
-    )
+    topic = tracker.get_slot("topic")
+    answered = latest_answer(tracker.events, topic)
+    answer = FOLLOW_UPS.answer(topic, aspect, CATALOGUE.information_point, answered)
     for response in answer.responses:
         dispatcher.utter_message(response=response)
     if answer.reply:

@@ -3,8 +3,8 @@
 The `topic` slot keeps the topic of the latest answer (pora, cogito, support, or OFFICE after the
 contacts or a branch); the question's intent is the aspect (ASPECTS). data/follow_ups.yml, which
 MOPS staff may edit, says what answers each pair. A row for one answer of a topic ("support/kis")
-overrides the topic's row for the aspects it names, when that answer was the latest: "a gdzie to
-jest?" after the Klub Integracji Społecznej is not about the resident's branch.
+overrides the topic's row for the aspects it names, when it is the topic's latest answer: "a gdzie
+to jest?" after the Klub Integracji Społecznej is not about the resident's branch.
 """
 
 from __future__ import annotations
@@ -142,17 +142,13 @@ class FollowUps:
         )
 
 
-def latest_answer(events: Sequence[Mapping[str, Any]]) -> str | None:
-    """Which answer the assistant gave just before the current message ("support/kis"), from the
-    response name Rasa records with each bot message; None when it was no topic's answer."""
-    users = 0
+def latest_answer(events: Sequence[Mapping[str, Any]], topic: str | None) -> str | None:
+    """The topic's answer the assistant gave last ("support/kis" while the topic is support),
+    from the response name Rasa records with each bot message. Follow-ups and their answers in
+    between keep to it: "a gdzie on jest?", then "a jak się zapisać?" are both about the club."""
+    prefix = f"{_RESPONSE}{topic}/"
     for event in reversed(events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 1:
-                return None
-        elif event.get("event") == "bot" and users == 1:
-            said = str((event.get("metadata") or {}).get("utter_action") or "")
-            if said.startswith(_RESPONSE) and "/" in said:
-                return said.removeprefix(_RESPONSE)
+        said = str((event.get("metadata") or {}).get("utter_action") or "")
+        if event.get("event") == "bot" and topic and said.startswith(prefix):
+            return said.removeprefix(_RESPONSE)
     return None

@@ -126,13 +126,17 @@ def _bot(said: str | None) -> dict[str, object]:
     return {"event": "bot", "text": "…", "metadata": {"utter_action": said} if said else {}}
 
 
-def test_the_latest_answer_is_the_one_given_just_before_the_message() -> None:
+def test_the_latest_answer_is_the_topics_last_one_whatever_came_after() -> None:
     user = {"event": "user", "text": "…"}
-    kis, generic = _bot("utter_support/kis"), _bot("utter_anything_else")
-    assert latest_answer([user, kis, generic, user]) == "support/kis"
-    assert latest_answer([user, _bot(None), user]) is None  # a custom message, no topic's answer
-    # an answer of an earlier turn does not count
-    assert latest_answer([user, kis, user, generic, user]) is None
+    kis, therapy = _bot("utter_support/kis"), _bot("utter_support/therapy")
+    unknown, award = _bot(None), _bot("utter_pora/award")  # a custom message has no name
+    # follow-ups and their answers in between keep to the club
+    assert latest_answer([user, kis, user, unknown, user], "support") == "support/kis"
+    assert latest_answer([user, kis, user, therapy, user], "support") == "support/therapy"
+    # another topic's answer is not this topic's; without a topic there is none
+    assert latest_answer([user, award, user, kis, user], "pora") == "pora/award"
+    assert latest_answer([user, kis, user], "office") is None
+    assert latest_answer([user, kis, user], None) is None
 
 
 def _ranking(*pairs: tuple[str, float]) -> dict[str, object]:

@@ -58,10 +58,16 @@ def test_where_the_club_is_after_its_answer_is_not_the_residents_branch(
 ) -> None:
     """The answer just given decides (data/follow_ups.yml, support/kis): the club is known from
     2004-2008 only, so where it is now the information point says."""
-    club, where = chat(rasa_stack, "Czym jest Klub Integracji Społecznej?", "a gdzie to jest?")
+    club, where, join = chat(
+        rasa_stack,
+        "Czym jest Klub Integracji Społecznej?",
+        "a gdzie to jest?",
+        "a jak się zapisać?",
+    )
     assert club.first == "support/kis"
     assert where.labels == ["out_of_scope"] and "12 616 54 08" in where.text
-    assert where.active_loop is None  # no branch search started
+    # the next follow-up is still about the club, not the branch
+    assert join.labels == ["out_of_scope"] and join.active_loop is None
 
 
 def test_an_address_inside_a_question_goes_to_the_branch_finder(rasa_stack: RasaStack) -> None:
