@@ -17,8 +17,9 @@ FOLLOW_UPS = FollowUps.load()
 def answer_follow_up(
     dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
 ) -> list[EventType]:
-    """Say the answer to `aspect` for the topic slot (or for the answer just given); start the
-    branch search or give the contacts where that is the answer."""
+    """Say the answer to `aspect` for the topic slot (or for the topic's latest answer, where
+    data/follow_ups.yml has a row for it); start the branch search or give the contacts where
+    that is the answer."""
     topic = tracker.get_slot("topic")
     answered = latest_answer(tracker.events, topic)
     answer = FOLLOW_UPS.answer(topic, aspect, CATALOGUE.information_point, answered)

@@ -102,7 +102,7 @@ class FollowUps:
 
     def steps(self, topic: str | None, aspect: str, answered: str | None = None) -> list[str]:
         """What answers `aspect` for `topic` (empty when the table has no such pair), or for the
-        answer just given (`answered`, "support/kis") where the table has a row for it."""
+        topic's latest answer (`answered`, "support/kis") where the table has a row for it."""
         own = self._table.get(answered or "", {}).get(aspect)
         return own or self._table.get(topic or "", {}).get(aspect) or []
 
@@ -124,8 +124,8 @@ class FollowUps:
     def answer(
         self, topic: str | None, aspect: str, point: Branch, answered: str | None = None
     ) -> FollowUp:
-        """The answer to `aspect` for `topic` (or for the answer just given); without a topic,
-        the question which one."""
+        """The answer to `aspect` for `topic` (or for its latest answer); without a topic, the
+        question which one."""
         steps = self.steps(topic, aspect, answered)
         if not steps:
             return FollowUp(reply=Reply("follow_up_which"))
