@@ -267,11 +267,18 @@ class _PickyRasa(BaseHTTPRequestHandler):
         pass
 
 
-def fake_rasa(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, RasaClient]:
+def fake_rasa(
+    handler: type[BaseHTTPRequestHandler], timeout: float = 5.0
+) -> tuple[ThreadingHTTPServer, RasaClient]:
     """A local stand-in for Rasa's HTTP API, and the gateway's client for it."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 5.0)
+    return server, RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", timeout)
+
+
+def chat_with(rasa: RasaClient, hub: SessionHub, **options: float) -> ChatService:
+    """The gateway's chat service against a stand-in Rasa, with limits no drill reaches."""
+    return ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), **options)
 
 
 async def delivered_then_closed(chat: ChatService, rasa: RasaClient) -> None:
@@ -287,10 +294,7 @@ async def delivered_then_closed(chat: ChatService, rasa: RasaClient) -> None:
 def test_a_message_rasa_keeps_failing_on_does_not_hold_back_the_next_ones() -> None:
     server, rasa = fake_rasa(_PickyRasa)
     hub = SessionHub(200, 100)
-    chat = ChatService(
-        rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=0.2,
-        give_up_seconds=0.5,
-    )  # fmt: skip
+    chat = chat_with(rasa, hub, retry_seconds=0.2, give_up_seconds=0.5)
     session = "s" * 20
 
     async def drill() -> list[str]:
@@ -335,7 +339,7 @@ class _LockedRasa(_PickyRasa):
 def test_when_rasa_fails_everyone_the_next_resident_is_answered_without_waiting_for_it() -> None:
     server, rasa = fake_rasa(_LockedRasa)
     hub = SessionHub(200, 100)
-    chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=5.0)
+    chat = chat_with(rasa, hub, retry_seconds=5.0)
     first, second, third = "a" * 20, "b" * 20, "c" * 20
 
     async def drill() -> list[str]:
@@ -381,7 +385,7 @@ def test_residents_writing_at_once_are_answered_when_rasa_first_says_it_cannot_s
     """They do not each wait for Rasa to fail them in turn: Rasa's first 503 answers them all."""
     server, rasa = fake_rasa(_StoreOutRasa)
     hub = SessionHub(200, 100)
-    chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=60)
+    chat = chat_with(rasa, hub, retry_seconds=60)
     sessions = [letter * 20 for letter in "abcde"]
 
     async def drill() -> tuple[list[str], int]:
@@ -428,11 +432,9 @@ class _SlowRasa(_PickyRasa):
 
 
 def test_an_answer_rasa_gave_after_the_gateway_stopped_waiting_reaches_the_chat() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowRasa)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    rasa = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", "token", 0.3)
+    server, rasa = fake_rasa(_SlowRasa, timeout=0.3)  # shorter than Rasa takes to answer
     hub = SessionHub(200, 100)
-    chat = ChatService(rasa, hub, Limits(1000, Rate(100, 60), Rate(100, 60)), retry_seconds=1.5)
+    chat = chat_with(rasa, hub, retry_seconds=1.5)
     session = "s" * 20
 
     async def drill() -> list[str]:
