@@ -29,6 +29,8 @@ from bot.gateway.config import Settings
 from bot.gateway.delivery import ChatDelivery
 from bot.gateway.headers import SecurityHeaders
 from bot.gateway.limits import Limits
+from bot.gateway.messenger_front import MessengerFront, messenger_router
+from bot.gateway.messenger_outbox import MessengerOutbox
 from bot.gateway.outbox import Outbox
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.routes import STATIC, gateway_router, refuse_bad_requests
@@ -59,16 +61,21 @@ def create_app(
     chat = ChatService(rasa, hub, limits, HandoffDesk(db), outbox=Outbox(path=settings.outbox))
     console = Console(console_settings, db, ChatDelivery(hub, chat))
     review = ConversationIndex(db, ReviewSettings.from_env())
+    messenger = MessengerFront(
+        settings.messenger, rasa, MessengerOutbox(Outbox(path=settings.messenger_outbox))
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         at = retention_time()  # the daily deletion of old conversations (RODO), in-process
         job = asyncio.create_task(run_daily(db, review.settings, at)) if at else None
         chat.resume()  # messages kept for Rasa before a restart
+        messenger.resume()
         yield
         if job:
             job.cancel()
         await chat.close()
+        await messenger.close()
         await rasa.close()
 
     docs = settings.api_docs  # /docs, /redoc, /openapi.json only when a developer asks for them
@@ -90,6 +97,7 @@ def create_app(
     app.include_router(
         gateway_router(settings, chat, rasa, BranchCatalogue.load().information_point)
     )
+    app.include_router(messenger_router(messenger))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # CSP, nosniff, no framing, HSTS on every answer, the console's too (bot/gateway/headers.py).
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)

@@ -29,15 +29,16 @@ DEVELOPMENT_SECRETS: dict[str, str] = {
 
 # Which process needs which secrets (the console runs inside the gateway's process). Production
 # names the key of conversation ids itself: every gateway instance must sign with the same one.
-GATEWAY_SECRETS = ("RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY", "GATEWAY_SESSION_KEY")
-ACTION_SERVER_SECRETS = ("ACTIONS_TOKEN",)
-RASA_SECRETS = (
+# Messenger's keys: Rasa's channel answers residents, the gateway receives Meta's calls first.
+MESSENGER_SECRETS = ("FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
+GATEWAY_SECRETS = (
     "RASA_AUTH_TOKEN",
-    "ACTIONS_TOKEN",
-    "FACEBOOK_VERIFY_TOKEN",
-    "FACEBOOK_APP_SECRET",
-    "FACEBOOK_PAGE_ACCESS_TOKEN",
+    "CONSOLE_SECRET_KEY",
+    "GATEWAY_SESSION_KEY",
+    *MESSENGER_SECRETS,
 )
+ACTION_SERVER_SECRETS = ("ACTIONS_TOKEN",)
+RASA_SECRETS = ("RASA_AUTH_TOKEN", "ACTIONS_TOKEN", *MESSENGER_SECRETS)
 
 
 def is_production(env: Mapping[str, str] | None = None) -> bool:

@@ -9,12 +9,14 @@ import os
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 import requests
+from fastapi.testclient import TestClient
 
 if TYPE_CHECKING:  # conftest imports this module
     from tests.conftest import RasaStack
+    from tests.gateway.outage import OutageStack
 
 
 class FakeGraph(ThreadingHTTPServer):
@@ -40,8 +42,22 @@ class GraphHandler(BaseHTTPRequestHandler):
         pass
 
 
-def webhook(stack: RasaStack) -> str:
-    return f"{stack.rasa_url}/webhooks/facebook/webhook"
+WEBHOOK = "/webhooks/facebook/webhook"
+# Where a webhook call goes: Rasa's channel itself (a stack), the gateway in front of it (its URL),
+# or the gateway in this process (Starlette's TestClient).
+Receiver = Union["RasaStack", "OutageStack", str, "TestClient"]
+
+
+def webhook(stack: RasaStack | OutageStack | str) -> str:
+    """The webhook's URL: Rasa's channel for a stack, or the gateway's at a base URL."""
+    return f"{stack if isinstance(stack, str) else stack.rasa_url}{WEBHOOK}"
+
+
+def deliver(to: Receiver, body: bytes, headers: dict[str, str]) -> int:
+    """One webhook call as Meta makes it; the HTTP status it got."""
+    if isinstance(to, TestClient):
+        return to.post(WEBHOOK, content=body, headers=headers).status_code
+    return requests.post(webhook(to), data=body, headers=headers, timeout=60).status_code
 
 
 def now_ms() -> int:
@@ -71,14 +87,14 @@ def messages_to(graph: FakeGraph, sender: str) -> list[dict]:
     return [c["message"] for c in calls_to(graph, sender) if "message" in c]
 
 
-def post(stack: RasaStack, sender: str, text: str, payload: str | None = None) -> None:
+def post(to: Receiver, sender: str, text: str, payload: str | None = None) -> None:
     """The resident writes (or taps a quick reply with `payload`) in Messenger."""
     message: dict = {"mid": f"m-{uuid.uuid4().hex}", "text": text}  # each message its own id
     if payload:
         message["quick_reply"] = {"payload": payload}
     body = event(sender, {"message": message})
-    response = requests.post(webhook(stack), data=body, headers=signed(body), timeout=60)
-    response.raise_for_status()
+    status = deliver(to, body, signed(body))
+    assert status == 200, status
 
 
 def said_to(graph: FakeGraph, sender: str) -> list[str]:

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from bot.deployment import is_production
 from bot.gateway.outbox import DEFAULT_PATH as DEFAULT_OUTBOX
+from bot.gateway.send_api import DEFAULT_GRAPH_URL
+
+DEFAULT_MESSENGER_OUTBOX = "var/messenger-front-outbox"
 
 # The MOPS domains that may embed the widget, plus the gateway's own demo page.
 DEFAULT_ORIGINS = (
@@ -37,6 +40,29 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class MessengerKeys:
+    """The Messenger app's keys (FACEBOOK_* in the environment, shared with Rasa's channel)."""
+
+    verify_token: str = "dev-verify-token"
+    app_secret: str = "dev-app-secret"
+    page_token: str = "dev-page-access-token"
+    graph_url: str = DEFAULT_GRAPH_URL
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> MessengerKeys:
+        """FACEBOOK_VERIFY_TOKEN, FACEBOOK_APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN and
+        FACEBOOK_GRAPH_URL (tests point it at a local fake), as Rasa's channel reads them."""
+        env = dict(os.environ if env is None else env)
+        default = cls()
+        return cls(
+            verify_token=env.get("FACEBOOK_VERIFY_TOKEN", default.verify_token),
+            app_secret=env.get("FACEBOOK_APP_SECRET", default.app_secret),
+            page_token=env.get("FACEBOOK_PAGE_ACCESS_TOKEN", default.page_token),
+            graph_url=env.get("FACEBOOK_GRAPH_URL", default.graph_url),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the gateway needs to know; see `from_env` for the variable names."""
 
@@ -55,6 +81,10 @@ class Settings:
     api_docs: bool = False  # /docs, /redoc, /openapi.json: a development aid, never in production
     hsts: bool | None = None  # True always, False never, None = when the request came over HTTPS
     outbox: Path | None = None  # where messages wait for Rasa across restarts (None: memory)
+    # Messenger's webhook comes to the gateway first (bot.gateway.messenger_front): the app's
+    # keys are Rasa's (FACEBOOK_*, the development ones by default), its outbox the gateway's.
+    messenger: MessengerKeys = field(default_factory=MessengerKeys)
+    messenger_outbox: Path | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -87,6 +117,8 @@ class Settings:
             api_docs=_flag(env.get("GATEWAY_API_DOCS", "0")) and not production,
             hsts=None if hsts == "auto" else _flag(hsts),
             outbox=Path(get("GATEWAY_OUTBOX", DEFAULT_OUTBOX)),
+            messenger=MessengerKeys.from_env(env),
+            messenger_outbox=Path(get("GATEWAY_MESSENGER_OUTBOX", DEFAULT_MESSENGER_OUTBOX)),
         )
 
 

@@ -1,6 +1,7 @@
 """Rasa's Facebook Messenger channel, adapted: limits of the Send API and strict signatures.
 
-Used by Rasa (credentials.yml → `bot.gateway.messenger.MessengerInput`), not by the gateway.
+Used by Rasa (credentials.yml → `bot.gateway.messenger.MessengerInput`). Meta's calls reach it
+through the gateway (bot.gateway.messenger_front), which answers on its own while Rasa is down.
 Differences from Rasa's own `facebook` channel:
 - answers go through `messenger_format` (3 template buttons, 13 quick replies, long text split);
 - a POST without a valid `X-Hub-Signature-256` (or the older `X-Hub-Signature`) gets 403 and no
@@ -21,7 +22,6 @@ Differences from Rasa's own `facebook` channel:
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import os
@@ -42,12 +42,13 @@ from bot.gateway.hygiene import UNREADABLE_TEXT, neutralised, unreadable
 from bot.gateway.messenger_dedup import Deliveries, max_age_seconds, seen_ids_for
 from bot.gateway.messenger_format import messenger_messages
 from bot.gateway.messenger_outbox import MessengerOutbox, outbox_path
+from bot.gateway.messenger_signature import signature_valid
 from bot.gateway.outbox import Kept, Outbox
+from bot.gateway.send_api import DEFAULT_GRAPH_URL
 from bot.handoff.desk import CANCEL_INTENT, LEAVE_CONTACT_INTENT, HandoffDesk
 from bot.handoff.turn import take_turn
 from bot.messages import Messages
 
-DEFAULT_GRAPH_URL = "https://graph.facebook.com/v2.12"  # fbmessenger's own default
 MAX_TEXT_CHARS = 2000  # Messenger's own limit for a message's text; more is not from Messenger
 TOO_LONG_TEXT = "Wiadomość jest za długa. Proszę ją skrócić lub podzielić na części."
 EMPTY_TEXT = "Proszę wpisać wiadomość."
@@ -60,17 +61,6 @@ def graph_client(page_access_token: str) -> MessengerClient:
     client = MessengerClient(page_access_token)
     client.graph_url = os.environ.get("FACEBOOK_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/")
     return client
-
-
-def signature_valid(secret: str, body: bytes, headers: Any) -> bool:
-    """Meta signs the body with the app secret: sha256 now, sha1 in the older header."""
-    for header, algorithm in (("X-Hub-Signature-256", "sha256"), ("X-Hub-Signature", "sha1")):
-        sent = headers.get(header) or ""
-        prefix = f"{algorithm}="
-        if sent.startswith(prefix):
-            expected = hmac.new(secret.encode(), body, getattr(hashlib, algorithm)).hexdigest()
-            return hmac.compare_digest(sent[len(prefix) :], expected)
-    return False
 
 
 class FormattedMessengerBot(MessengerBot):

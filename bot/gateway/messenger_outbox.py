@@ -1,17 +1,20 @@
 """Messenger messages Rasa could not take: kept in order, handed to Rasa again until it has them.
 
-Rasa runs the Messenger channel itself. When Rasa is down, the webhook fails and Meta delivers
-the message again later. When Rasa is up but cannot read or write the conversation (its tracker
-database locked by a backup), the resident gets the fallback at once (bot.gateway.messenger) and
-the message is kept here: on disk as the gateway's outbox keeps web messages
-(bot.gateway.outbox; MESSENGER_OUTBOX, `var/messenger-outbox`), offered to Rasa every few
-seconds and before the conversation's next message, oldest first, and Rasa's late answer goes
-to the resident through the Send API. A message Rasa already has is not sent twice (its `ref`).
+Used twice. In the gateway, which receives Messenger's webhook (bot.gateway.messenger_front):
+an event Rasa could not be reached for is kept (GATEWAY_MESSENGER_OUTBOX) and handed on when
+Rasa is back. In Rasa's channel (bot.gateway.messenger): when Rasa is up but cannot read or
+write the conversation (its tracker database locked by a backup), the message is kept
+(MESSENGER_OUTBOX, `var/messenger-outbox`). Either way the resident gets the fallback at once,
+the message is kept on disk as the gateway's outbox keeps web messages (bot.gateway.outbox),
+offered to Rasa every few seconds and before the conversation's next message, oldest first, and
+Rasa's late answer goes to the resident through the Send API. Nothing is answered twice: Rasa's
+channel knows a message it has (its `ref`, or its `mid`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections import defaultdict
@@ -28,6 +31,11 @@ RETRY_SECONDS = 3.0
 GIVE_UP_SECONDS = 600.0
 # Hands one kept message to Rasa unless it has it already; raises while Rasa cannot take it.
 Redeliver = Callable[[str, Kept], Awaitable[None]]
+
+
+def passing(error: Exception) -> bool:
+    """Rasa is out (the gateway could not reach it): the message waits, never given up."""
+    return bool(getattr(error, "passing", False))
 
 
 def outbox_path() -> Path:
@@ -63,6 +71,13 @@ class MessengerOutbox:
         if len(self.outbox):
             self._ensure_retrying()
 
+    async def close(self) -> None:
+        """Stop delivering (what is kept stays on disk for the next start)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
     async def deliver(self, sender_id: str) -> None:
         """The conversation's kept messages to Rasa, oldest first; raises while Rasa cannot."""
         if not self.outbox.pending(sender_id) or self._redeliver is None:
@@ -71,8 +86,8 @@ class MessengerOutbox:
             for kept in self.outbox.pending(sender_id):
                 try:
                     await self._redeliver(sender_id, kept)
-                except Exception:
-                    if self.outbox.refused_for(kept) < self.give_up_seconds:
+                except Exception as error:
+                    if passing(error) or self.outbox.refused_for(kept) < self.give_up_seconds:
                         raise
                     log.exception("kept messenger message given up: rasa keeps failing on it")
                 else:

@@ -7,6 +7,8 @@ Rasa itself brings) rather than httpx: under 20 concurrent chats httpx's pool ad
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -16,6 +18,7 @@ Button = dict[str, str]
 # (its database locked or out), or the message broke Rasa in another way.
 NOT_STORED = 503
 NOT_HANDLED = 500
+MESSENGER_WEBHOOK = "/webhooks/facebook/webhook"  # Rasa's Messenger channel (credentials.yml)
 
 
 class RasaUnavailable(Exception):
@@ -67,15 +70,23 @@ class RasaClient:
         if self._session is not None:
             await self._session.close()
 
-    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+    @contextlib.asynccontextmanager
+    async def _call(
+        self, method: str, path: str, **kwargs: Any
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """One request to Rasa; any failure, reading the answer included, is RasaUnavailable."""
         try:
             async with self._http().request(method, self._base + path, **kwargs) as response:
                 response.raise_for_status()
-                return await response.json(content_type=None)
+                yield response
         except aiohttp.ClientResponseError as error:
             raise RasaUnavailable(str(error), error.status) from error
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        async with self._call(method, path, **kwargs) as response:
+            return await response.json(content_type=None)
 
     async def send(
         self, sender: str, text: str, shown: str | None = None, ref: str | None = None
@@ -97,6 +108,11 @@ class RasaClient:
         if not isinstance(replies, list):
             raise RasaUnavailable(f"unexpected reply {type(replies).__name__}")
         return [bot_message(r) for r in replies if isinstance(r, dict)]
+
+    async def forward_messenger(self, body: bytes, headers: dict[str, str]) -> None:
+        """A signed Messenger webhook call to Rasa's channel; raises unless Rasa took it."""
+        async with self._call("POST", MESSENGER_WEBHOOK, data=body, headers=headers):
+            pass
 
     async def ready(self) -> bool:
         """True when Rasa answers its (token-protected) status with a loaded model."""

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from bot.gateway.config import Settings
+from bot.gateway.config import MessengerKeys, Settings
 from tests.conftest import free_port
 
 INFO_PHONE = "12 616 54 08"  # the information point, data/branches.yml
@@ -23,11 +23,14 @@ def closed_port_url() -> str:
 
 @pytest.fixture
 def make_client() -> Iterator[Callable[..., TestClient]]:
-    """Build a gateway with `Settings` overrides; Rasa is down unless `rasa_url` is given."""
+    """Build a gateway with `Settings` overrides; Rasa is down unless `rasa_url` is given.
+
+    Its Messenger side sends to the fake Graph API, as Rasa's channel does (FACEBOOK_*)."""
     clients: list[TestClient] = []
 
     def make(**overrides: Any) -> TestClient:
-        settings = dataclasses.replace(Settings(rasa_url=closed_port_url()), **overrides)
+        default = Settings(rasa_url=closed_port_url(), messenger=MessengerKeys.from_env())
+        settings = dataclasses.replace(default, **overrides)
         client = TestClient(create_app(settings))
         client.__enter__()
         clients.append(client)

@@ -162,7 +162,10 @@ def test_production_with_real_secrets_serves_on_loopback_without_docs(tmp_path: 
 @pytest.mark.parametrize(
     ("command", "named"),
     [
-        (["-m", "bot.gateway"], ["RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY", "GATEWAY_SESSION_KEY"]),
+        (
+            ["-m", "bot.gateway"],
+            ["RASA_AUTH_TOKEN", "CONSOLE_SECRET_KEY", "GATEWAY_SESSION_KEY", "FACEBOOK_APP_SECRET"],
+        ),
         (["-m", "bot.action_server", "--port", "0"], ["ACTIONS_TOKEN"]),
         (["-m", "bot.rasa_server", "run"], ["RASA_AUTH_TOKEN", "FACEBOOK_APP_SECRET"]),
     ],

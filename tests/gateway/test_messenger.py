@@ -1,4 +1,8 @@
-"""Messenger against the real Rasa webhook; outgoing Graph API calls land in a local fake."""
+"""Messenger against the real gateway and Rasa; outgoing Graph API calls land in a local fake.
+
+Meta calls the gateway (as in production), which hands each event on to Rasa's channel; that
+channel checks the signature again, which the last test tries on Rasa directly.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +20,21 @@ from tests.fake_graph import calls_to, event, messages_to, signed, webhook
 pytestmark = pytest.mark.slow
 
 
-def test_verification_handshake(rasa_stack: RasaStack) -> None:
+@pytest.mark.parametrize("receiver", ["gateway", "rasa"])
+def test_verification_handshake(rasa_stack: RasaStack, gateway_url: str, receiver: str) -> None:
+    url = webhook(gateway_url if receiver == "gateway" else rasa_stack)
     params = {"hub.mode": "subscribe", "hub.challenge": "1158201444"}
     token = os.environ["FACEBOOK_VERIFY_TOKEN"]
-    ok = requests.get(webhook(rasa_stack), params={**params, "hub.verify_token": token})
+    ok = requests.get(url, params={**params, "hub.verify_token": token})
     assert ok.status_code == 200 and ok.text == "1158201444"
-    wrong = requests.get(webhook(rasa_stack), params={**params, "hub.verify_token": "zly"})
+    wrong = requests.get(url, params={**params, "hub.verify_token": "zly"})
     assert wrong.status_code == 403 and "1158201444" not in wrong.text
 
 
-def test_a_signed_message_is_answered_with_quick_replies(rasa_stack, graph) -> None:
+def test_a_signed_message_is_answered_with_quick_replies(gateway_url: str, graph) -> None:
     sender = f"fb-{uuid.uuid4().hex[:8]}"
     body = event(sender, {"message": {"mid": "m1", "text": "Dzień dobry"}})
-    response = requests.post(webhook(rasa_stack), data=body, headers=signed(body), timeout=60)
+    response = requests.post(webhook(gateway_url), data=body, headers=signed(body), timeout=60)
     assert response.status_code == 200
     actions = [c["sender_action"] for c in calls_to(graph, sender) if "sender_action" in c]
     assert actions[:2] == ["mark_seen", "typing_on"] and actions[-1] == "typing_off"
@@ -43,14 +49,15 @@ def test_a_signed_message_is_answered_with_quick_replies(rasa_stack, graph) -> N
     # the resident taps a quick reply: Messenger sends its payload back
     body = event(sender, {"message": {"mid": "m2", "text": "Kontakt z MOPS",
                                       "quick_reply": {"payload": contact["payload"]}}})  # fmt: skip
-    requests.post(webhook(rasa_stack), data=body, headers=signed(body), timeout=60)
+    requests.post(webhook(gateway_url), data=body, headers=signed(body), timeout=60)
     answer = json.dumps(messages_to(graph, sender)[len(sent) :], ensure_ascii=False)
     assert "12 616 54 08" in answer
 
 
+@pytest.mark.parametrize("receiver", ["gateway", "rasa"])
 @pytest.mark.parametrize("how", ["wrong secret", "unsigned", "tampered"])
 def test_a_wrongly_signed_or_unsigned_message_is_rejected_and_unanswered(
-    rasa_stack, graph, how: str
+    rasa_stack, gateway_url: str, graph, how: str, receiver: str
 ) -> None:
     sender = f"fb-{uuid.uuid4().hex[:8]}"
     body = event(sender, {"message": {"mid": "m1", "text": "Dzień dobry"}})
@@ -59,7 +66,8 @@ def test_a_wrongly_signed_or_unsigned_message_is_rejected_and_unanswered(
         "unsigned": {"Content-Type": "application/json"},
         "tampered": signed(body.replace(b"Dzie", b"Dzia")),
     }[how]
-    response = requests.post(webhook(rasa_stack), data=body, headers=headers, timeout=60)
+    url = webhook(gateway_url if receiver == "gateway" else rasa_stack)
+    response = requests.post(url, data=body, headers=headers, timeout=60)
     assert response.status_code == 403
     time.sleep(0.5)
     assert not calls_to(graph, sender)

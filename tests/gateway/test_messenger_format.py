@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from bot.gateway.messenger import signature_valid
 from bot.gateway.messenger_format import messenger_messages, split_text
+from bot.gateway.messenger_signature import signature_valid
 
 
 def buttons(n: int) -> list[dict[str, str]]:

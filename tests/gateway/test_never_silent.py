@@ -21,14 +21,23 @@ from fastapi.testclient import TestClient
 
 from bot.app import create_app
 from bot.gateway.chat import ChatService
-from bot.gateway.config import Rate, Settings
+from bot.gateway.config import MessengerKeys, Rate, Settings
 from bot.gateway.fallback import Fallback, crisis_texts
 from bot.gateway.limits import Limits
 from bot.gateway.outbox import Kept, Outbox
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.sessions import SessionHub
 from tests.conftest import MODEL
-from tests.fake_graph import FakeGraph, messages_to, post
+from tests.fake_graph import (
+    FakeGraph,
+    Receiver,
+    calls_to,
+    deliver,
+    messages_to,
+    post,
+    said_to,
+    signed,
+)
 from tests.gateway.conftest import INFO_PHONE, new_session, receive_until
 from tests.gateway.outage import OutageStack
 
@@ -53,16 +62,19 @@ def socket_say(socket, text: str) -> list[str]:
     return [f["text"] for f in frames if f.get("role") == "bot"]
 
 
-def messenger_say(stack, graph: FakeGraph, sender: str, text: str) -> list[str]:
+def messenger_say(to: Receiver, graph: FakeGraph, sender: str, text: str) -> list[str]:
+    """What a Messenger user is sent after writing `text` (the Send API calls are made before
+    the webhook answers)."""
     before = len(messages_to(graph, sender))
-    post(stack, sender, text)
-    deadline = time.monotonic() + 5  # the Send API calls are made before the webhook answers
-    while len(messages_to(graph, sender)) == before and time.monotonic() < deadline:
-        time.sleep(0.1)
+    post(to, sender, text)
     return [
         m.get("text") or json.dumps(m, ensure_ascii=False)
         for m in messages_to(graph, sender)[before:]
     ]
+
+
+def new_psid() -> str:
+    return f"fb-{uuid.uuid4().hex[:8]}"
 
 
 # ---- without Rasa: the gateway decides a crisis on its own ---------------------------------------
@@ -102,6 +114,41 @@ def test_rasa_down_an_ordinary_question_gets_the_apology_only(make_client) -> No
     assert "800 70 2222" in apology  # a crisis the lexicon does not know still finds the line
 
 
+# ---- Messenger without Rasa: Meta's webhook comes to the gateway first ---------------------------
+
+
+def test_rasa_down_messenger_gets_the_crisis_numbers_first_and_the_messages_are_kept(
+    make_client, graph: FakeGraph, tmp_path
+) -> None:
+    client = make_client(messenger_outbox=tmp_path)
+    sender = new_psid()
+    crisis, apology = messenger_say(client, graph, sender, "nie chcę żyć")
+    assert SUICIDE_LINE in crisis and INFO_PHONE in apology
+    (apology,) = messenger_say(client, graph, sender, "Jak mogę dostać COGITO?")
+    assert APOLOGY in apology and INFO_PHONE in apology
+    kept = [json.loads(f.read_text()) for f in sorted(tmp_path.glob("*.json"))]
+    assert [k["session"] for k in kept] == [sender, sender]
+    assert "nie chcę żyć" in kept[0]["message"] and "COGITO" in kept[1]["message"]
+
+
+def test_rasa_down_each_resident_of_a_batched_call_is_answered_and_receipts_are_not(
+    make_client, graph: FakeGraph
+) -> None:
+    client = make_client()
+    writes, taps, reads, page = new_psid(), new_psid(), new_psid(), new_psid()
+    batch = [
+        {"sender": {"id": writes}, "message": {"mid": "m-1", "text": "mąż mnie bije"}},
+        {"sender": {"id": taps}, "postback": {"title": "Kontakt z MOPS", "payload": "/contact"}},
+        {"sender": {"id": reads}, "read": {"watermark": 1}},
+        {"sender": {"id": page}, "message": {"mid": "m-2", "text": "Dzień dobry", "is_echo": True}},
+    ]
+    body = json.dumps({"object": "page", "entry": [{"id": "page-1", "messaging": batch}]}).encode()
+    assert deliver(client, body, signed(body)) == 200
+    assert VIOLENCE_LINE in said_to(graph, writes)[0]
+    assert INFO_PHONE in said_to(graph, taps)[-1]
+    assert not calls_to(graph, reads) and not calls_to(graph, page)
+
+
 # ---- drills with real processes -----------------------------------------------------------------
 
 
@@ -117,27 +164,27 @@ def test_action_server_killed_mid_form_every_channel_still_answers(
 ) -> None:
     client = make_client(rasa_url=outage.rasa_url)
     web = new_session(client)
-    fb = f"fb-{uuid.uuid4().hex[:8]}"
+    fb = new_psid()
     asks_address = "ulicę i numer domu"
     with client.websocket_connect(f"/ws/{new_session(client)}") as socket:
         socket.receive_json()
         # the branch search starts while everything runs
         assert asks_address in " ".join(web_say(client, web, "gdzie jest moja filia"))
         assert asks_address in " ".join(socket_say(socket, "gdzie jest moja filia"))
-        assert asks_address in " ".join(messenger_say(outage, graph, fb, "gdzie jest moja filia"))
+        assert asks_address in " ".join(messenger_say(client, graph, fb, "gdzie jest moja filia"))
 
         outage.kill("actions")  # the form's validation is a custom action: Rasa answers []
 
         for answers in (
             web_say(client, web, "Wielicka 20"),
             socket_say(socket, "Wielicka 20"),
-            messenger_say(outage, graph, fb, "Wielicka 20"),
+            messenger_say(client, graph, fb, "Wielicka 20"),
         ):
             assert answers and APOLOGY in answers[-1] and INFO_PHONE in answers[-1]
         for answers in (
             web_say(client, web, "nie chcę żyć"),
             socket_say(socket, "nie chcę żyć"),
-            messenger_say(outage, graph, fb, "nie chcę żyć"),
+            messenger_say(client, graph, fb, "nie chcę żyć"),
         ):
             assert SUICIDE_LINE in answers[0]
 
@@ -161,7 +208,7 @@ def test_action_server_down_fresh_conversations_are_answered(
     with client.websocket_connect(f"/ws/{new_session(client)}") as socket:
         socket.receive_json()
         assert first in socket_say(socket, text)[0]
-    assert first in messenger_say(outage, graph, f"fb-{uuid.uuid4().hex[:8]}", text)[0]
+    assert first in messenger_say(client, graph, new_psid(), text)[0]
 
 
 @pytest.mark.slow
@@ -234,6 +281,57 @@ def test_messages_kept_for_rasa_survive_a_gateway_restart(
         time.sleep(0.5)
     assert outage.tracker_texts(session) == ["Dzień dobry", "Czym był projekt COGITO?"]
     assert not list(folder.glob("*.json"))
+
+
+@pytest.mark.slow
+def test_rasa_killed_messenger_is_answered_kept_through_a_gateway_restart_and_answered_once(
+    outage: OutageStack, graph: FakeGraph, tmp_path
+) -> None:
+    """Meta's calls reach the gateway; Rasa is killed, and the gateway restarts meanwhile."""
+    if "actions" not in outage.processes:
+        outage.start_actions()
+    if "rasa" not in outage.processes:
+        outage.start_rasa()
+    folder = tmp_path / "messenger-outbox"
+    settings = Settings(
+        rasa_url=outage.rasa_url,
+        rasa_timeout=10.0,
+        messenger=MessengerKeys.from_env(),
+        messenger_outbox=folder,
+    )
+    sender = new_psid()
+    with TestClient(create_app(settings)) as gateway:
+        assert "automatycznym asystentem" in " ".join(
+            messenger_say(gateway, graph, sender, "Dzień dobry")
+        )
+        outage.kill("rasa")
+        crisis, apology = messenger_say(gateway, graph, sender, "nie chcę żyć")
+        assert SUICIDE_LINE in crisis and INFO_PHONE in apology
+        (apology,) = messenger_say(gateway, graph, sender, "Czym był projekt COGITO?")
+        assert INFO_PHONE in apology
+    assert len(list(folder.glob("*.json"))) == 2  # the gateway stopped with both kept
+    answered = len(said_to(graph, sender))
+
+    outage.start_rasa()
+    with TestClient(create_app(settings)) as gateway:  # restarted: reads its outbox back
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and list(folder.glob("*.json")):
+            time.sleep(0.5)
+        assert outage.tracker_texts(sender) == [
+            "Dzień dobry",
+            "nie chcę żyć",
+            "Czym był projekt COGITO?",
+        ]
+        late = " ".join(said_to(graph, sender)[answered:])
+        assert SUICIDE_LINE in late and "COGITO" in late  # Rasa's own answers, late
+        assert late.index(SUICIDE_LINE) < late.index("COGITO")  # in order
+        # the conversation goes on, and nothing is handed to Rasa twice
+        assert messenger_say(gateway, graph, sender, "Dziękuję")
+    assert outage.tracker_texts(sender)[1:] == [
+        "nie chcę żyć",
+        "Czym był projekt COGITO?",
+        "Dziękuję",
+    ]
 
 
 # ---- the outbox, against a stand-in Rasa -----------------------------------------------------
