@@ -29,7 +29,7 @@ from bot.gateway.config import Settings
 from bot.gateway.delivery import ChatDelivery
 from bot.gateway.headers import SecurityHeaders
 from bot.gateway.limits import Limits
-from bot.gateway.messenger_front import MessengerFront, messenger_router
+from bot.gateway.messenger_front import WEBHOOK, MessengerFront, messenger_router
 from bot.gateway.messenger_outbox import MessengerOutbox
 from bot.gateway.outbox import Outbox
 from bot.gateway.rasa_client import RasaClient
@@ -45,6 +45,8 @@ from bot.staffweb.sessions import CookieSigner, StaffSessions
 from bot.storage import Database
 
 MAX_BODY_BYTES = 64 * 1024
+# Meta's webhook calls may batch many messages of up to 2 000 characters each.
+MAX_WEBHOOK_BYTES = 1024 * 1024
 
 
 def create_app(
@@ -114,7 +116,7 @@ def create_app(
 def _protect(app: FastAPI, settings: Settings) -> None:
     """Bodies over the limit are refused as received (chunked too); inside CORS, so the widget
     on a MOPS page can read the refusal; a malformed message gets the widget's refusal."""
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, wider={WEBHOOK: MAX_WEBHOOK_BYTES})
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

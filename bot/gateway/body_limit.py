@@ -31,19 +31,25 @@ async def _refuse(send: Send, status: int, reason: str, text: str) -> None:
 
 
 class BodyLimit:
-    """Refuse (413) any HTTP request body over `max_bytes`; refuse (400) JSON that is not UTF-8."""
+    """Refuse (413) any HTTP request body over `max_bytes`; refuse (400) JSON that is not UTF-8.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `wider` gives some paths their own limit: Meta batches many residents' messages in one
+    webhook call, and a refused call is lost for all of them.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, wider: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.wider = wider or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.wider.get(scope.get("path", ""), self.max_bytes)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > self.max_bytes:
+        if not declared.isdigit() or int(declared) > limit:
             await _refuse(send, 413, "too_long", TOO_LONG)
             return
         chunks, size = [], 0
@@ -53,7 +59,7 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 await _refuse(send, 413, "too_long", TOO_LONG)
                 return
             chunks.append(chunk)

@@ -110,7 +110,8 @@ class MessengerFront:
         for entry, event in events(payload):
             sender = sender_of(event)
             meta = {key: value for key, value in entry.items() if key != "messaging"}
-            kept = Kept(json.dumps(meta | {"messaging": [event]}, ensure_ascii=False), None)
+            # ASCII escapes: an unpaired surrogate stays valid JSON for Rasa's channel to refuse.
+            kept = Kept(json.dumps(meta | {"messaging": [event]}), None)
             lock = self._locks.setdefault(sender, asyncio.Lock())  # one at a time per resident
             async with lock:
                 try:
@@ -122,7 +123,7 @@ class MessengerFront:
     async def _hand_on(self, _sender: str, kept: Kept) -> None:
         """One event, alone in a webhook call signed as Meta signs, to Rasa's channel."""
         entry = json.loads(kept.message)
-        body = json.dumps({"object": "page", "entry": [entry]}, ensure_ascii=False).encode()
+        body = json.dumps({"object": "page", "entry": [entry]}).encode()
         await self.rasa.forward_messenger(body, signed_headers(self.keys.app_secret, body))
 
     async def _answer_and_keep(

@@ -193,8 +193,8 @@ def test_a_payload_counts_only_for_a_button_the_assistant_offered(
 # ---- Messenger: the same rules inside Rasa's channel --------------------------------------------
 
 
-def post_raw(stack: RasaStack, body: bytes) -> requests.Response:
-    return requests.post(webhook(stack), data=body, headers=signed(body), timeout=60)
+def post_raw(to: RasaStack | str, body: bytes) -> requests.Response:
+    return requests.post(webhook(to), data=body, headers=signed(body), timeout=60)
 
 
 def user_texts(stack: RasaStack, sender: str) -> list[str]:
@@ -206,21 +206,24 @@ def user_texts(stack: RasaStack, sender: str) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("receiver", ["gateway", "rasa"])
 def test_messenger_refuses_unreadable_text_politely_and_stores_nothing(
-    rasa_stack: RasaStack, graph: FakeGraph
+    rasa_stack: RasaStack, gateway_url: str, graph: FakeGraph, receiver: str
 ) -> None:
+    """Meta's calls come to the gateway, which hands them on; Rasa's channel refuses too."""
+    to = gateway_url if receiver == "gateway" else rasa_stack
     sender = f"fb-{uuid.uuid4().hex[:8]}"
     entry = {"sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": now_ms()}
     entry["message"] = {"mid": "m-bad", "text": "zasi\ud800ek"}
     call = {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [entry]}]}
     body = json.dumps(call).encode()  # ASCII-escaped: valid JSON with a lone surrogate
-    response = post_raw(rasa_stack, body)
+    response = post_raw(to, body)
     assert response.status_code == 200
     assert messages_to(graph, sender)[-1]["text"] == UNREADABLE_TEXT
     assert user_texts(rasa_stack, sender) == []
-    broken = post_raw(rasa_stack, b'{"object": "page", "entry": [\xff]}')
+    broken = post_raw(to, b'{"object": "page", "entry": [\xff]}')
     assert broken.status_code < 500
-    post(rasa_stack, sender, "Dzień dobry")  # the conversation goes on
+    post(to, sender, "Dzień dobry")  # the conversation goes on
     assert user_texts(rasa_stack, sender) == ["Dzień dobry"]
 
 

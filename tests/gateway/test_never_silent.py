@@ -149,6 +149,22 @@ def test_rasa_down_each_resident_of_a_batched_call_is_answered_and_receipts_are_
     assert not calls_to(graph, reads) and not calls_to(graph, page)
 
 
+def test_rasa_down_a_batch_over_the_chat_s_body_limit_is_answered_for_every_resident(
+    make_client, graph: FakeGraph
+) -> None:
+    """Meta may batch many long messages in one call: the web chat's 64 KB limit is not its."""
+    client = make_client()
+    residents = [new_psid() for _ in range(40)]
+    long_text = "Szukam pomocy dla rodziny, sytuacja jest trudna. " * 38  # about 1 900 characters
+    batch = [
+        {"sender": {"id": r}, "message": {"mid": f"m-{r}", "text": long_text}} for r in residents
+    ]
+    body = json.dumps({"object": "page", "entry": [{"id": "page-1", "messaging": batch}]}).encode()
+    assert len(body) > 64 * 1024
+    assert deliver(client, body, signed(body)) == 200
+    assert all(INFO_PHONE in said_to(graph, r)[-1] for r in residents)
+
+
 # ---- drills with real processes -----------------------------------------------------------------
 
 
