@@ -128,7 +128,8 @@ def test_rasa_down_messenger_gets_the_crisis_numbers_first_and_the_messages_are_
     assert APOLOGY in apology and INFO_PHONE in apology
     kept = [json.loads(f.read_text()) for f in sorted(tmp_path.glob("*.json"))]
     assert [k["session"] for k in kept] == [sender, sender]
-    assert "nie chcę żyć" in kept[0]["message"] and "COGITO" in kept[1]["message"]
+    events = [json.loads(k["message"])["messaging"][0] for k in kept]  # each event as Meta sent it
+    assert [e["message"]["text"] for e in events] == ["nie chcę żyć", "Jak mogę dostać COGITO?"]
 
 
 def test_rasa_down_each_resident_of_a_batched_call_is_answered_and_receipts_are_not(
