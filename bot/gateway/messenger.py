@@ -22,7 +22,6 @@ Differences from Rasa's own `facebook` channel:
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -42,7 +41,7 @@ from bot.gateway.hygiene import UNREADABLE_TEXT, neutralised, unreadable
 from bot.gateway.messenger_dedup import Deliveries, max_age_seconds, seen_ids_for
 from bot.gateway.messenger_format import messenger_messages
 from bot.gateway.messenger_outbox import MessengerOutbox, outbox_path
-from bot.gateway.messenger_signature import signature_valid
+from bot.gateway.messenger_signature import handshake_answer, signature_valid
 from bot.gateway.outbox import Kept, Outbox
 from bot.gateway.send_api import DEFAULT_GRAPH_URL
 from bot.handoff.desk import CANCEL_INTENT, LEAVE_CONTACT_INTENT, HandoffDesk
@@ -319,12 +318,15 @@ class MessengerInput(FacebookInput):
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             """Meta's subscription handshake: echo the challenge for the right verify token."""
-            token = request.args.get("hub.verify_token") or ""
-            if request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
-                token, self.fb_verify or ""
-            ):
-                return response.text(request.args.get("hub.challenge") or "")
-            return response.text("invalid verify token", status=403)
+            answer = handshake_answer(
+                request.args.get("hub.mode") or "",
+                request.args.get("hub.verify_token") or "",
+                self.fb_verify or "",
+                request.args.get("hub.challenge") or "",
+            )
+            if answer is None:
+                return response.text("invalid verify token", status=403)
+            return response.text(answer)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

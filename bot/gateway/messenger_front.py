@@ -17,7 +17,6 @@ timed out) is not answered twice, because Rasa's channel knows its `mid`.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import weakref
@@ -30,7 +29,7 @@ from fastapi.responses import PlainTextResponse
 from bot.gateway.config import MessengerKeys
 from bot.gateway.fallback import Fallback
 from bot.gateway.messenger_outbox import MessengerOutbox
-from bot.gateway.messenger_signature import signature_valid, signed_headers
+from bot.gateway.messenger_signature import handshake_answer, signature_valid, signed_headers
 from bot.gateway.outbox import Kept
 from bot.gateway.rasa_client import MESSENGER_WEBHOOK as WEBHOOK
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
@@ -92,11 +91,6 @@ class MessengerFront:
         await self.outbox.close()
         await self.send_api.close()
 
-    def challenge(self, mode: str, token: str, challenge: str) -> str | None:
-        """Meta's subscription handshake: the challenge back for the right verify token."""
-        right = hmac.compare_digest(token.encode(), self.keys.verify_token.encode())
-        return challenge if mode == "subscribe" and right else None
-
     def signed(self, body: bytes, headers: Any) -> bool:
         return bool(self.keys.app_secret) and signature_valid(self.keys.app_secret, body, headers)
 
@@ -109,9 +103,11 @@ class MessengerFront:
             return
         for entry, event in events(payload):
             sender = sender_of(event)
-            meta = {key: value for key, value in entry.items() if key != "messaging"}
-            # ASCII escapes: an unpaired surrogate stays valid JSON for Rasa's channel to refuse.
-            kept = Kept(json.dumps(meta | {"messaging": [event]}), None)
+            alone = {key: value for key, value in entry.items() if key != "messaging"}
+            alone["messaging"] = [event]
+            # The webhook call Rasa gets, kept as it is. ASCII escapes: an unpaired surrogate
+            # stays valid JSON for Rasa's channel to refuse.
+            kept = Kept(json.dumps({"object": "page", "entry": [alone]}), None)
             lock = self._locks.setdefault(sender, asyncio.Lock())  # one at a time per resident
             async with lock:
                 try:
@@ -122,8 +118,7 @@ class MessengerFront:
 
     async def _hand_on(self, _sender: str, kept: Kept) -> None:
         """One event, alone in a webhook call signed as Meta signs, to Rasa's channel."""
-        entry = json.loads(kept.message)
-        body = json.dumps({"object": "page", "entry": [entry]}).encode()
+        body = kept.message.encode()
         await self.rasa.forward_messenger(body, signed_headers(self.keys.app_secret, body))
 
     async def _answer_and_keep(
@@ -148,9 +143,10 @@ def messenger_router(front: MessengerFront) -> APIRouter:
     @router.get(WEBHOOK, include_in_schema=False)
     async def verify(request: Request) -> PlainTextResponse:
         args = request.query_params
-        challenge = front.challenge(
+        challenge = handshake_answer(
             args.get("hub.mode", ""),
             args.get("hub.verify_token", ""),
+            front.keys.verify_token,
             args.get("hub.challenge", ""),
         )
         if challenge is None:

@@ -24,6 +24,12 @@ def signature_valid(secret: str, body: bytes, headers: Any) -> bool:
     return False
 
 
+def handshake_answer(mode: str, token: str, verify_token: str, challenge: str) -> str | None:
+    """Meta's subscription handshake: the challenge to echo for the right verify token."""
+    right = hmac.compare_digest(token.encode(), verify_token.encode())
+    return challenge if mode == "subscribe" and right else None
+
+
 def signed_headers(secret: str, body: bytes) -> dict[str, str]:
     """The headers of a body signed as Meta signs it."""
     digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

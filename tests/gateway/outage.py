@@ -67,6 +67,13 @@ class OutageStack:
         ]  # fmt: skip
         self._start("rasa", command, f"{self.rasa_url}/status?token={self.token}", 240)
 
+    def ensure_running(self) -> None:
+        """The action server and Rasa up again, whatever an earlier drill killed."""
+        if "actions" not in self.processes:
+            self.start_actions()
+        if "rasa" not in self.processes:
+            self.start_rasa()
+
     @classmethod
     @contextmanager
     def running(cls, workdir: Path, model: Path) -> Iterator[OutageStack]:

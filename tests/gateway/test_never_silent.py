@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -73,6 +74,13 @@ def messenger_say(to: Receiver, graph: FakeGraph, sender: str, text: str) -> lis
     ]
 
 
+def wait_until_empty(folder: Path, seconds: float) -> None:
+    """Until the outbox has handed everything on (or the time is up: the test then says what)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and list(folder.glob("*.json")):
+        time.sleep(0.5)
+
+
 def new_psid() -> str:
     return f"fb-{uuid.uuid4().hex[:8]}"
 
@@ -128,7 +136,7 @@ def test_rasa_down_messenger_gets_the_crisis_numbers_first_and_the_messages_are_
     assert APOLOGY in apology and INFO_PHONE in apology
     kept = [json.loads(f.read_text()) for f in sorted(tmp_path.glob("*.json"))]
     assert [k["session"] for k in kept] == [sender, sender]
-    events = [json.loads(k["message"])["messaging"][0] for k in kept]  # each event as Meta sent it
+    events = [json.loads(k["message"])["entry"][0]["messaging"][0] for k in kept]  # as Meta sent
     assert [e["message"]["text"] for e in events] == ["nie chcę żyć", "Jak mogę dostać COGITO?"]
 
 
@@ -232,8 +240,7 @@ def test_action_server_down_fresh_conversations_are_answered(
 def test_rasa_killed_messages_are_kept_and_delivered_once_in_order(
     outage: OutageStack, make_client
 ) -> None:
-    if "actions" not in outage.processes:
-        outage.start_actions()
+    outage.ensure_running()
     client = make_client(rasa_url=outage.rasa_url, rasa_timeout=10.0)
     session = new_session(client)
     assert web_say(client, session, "Dzień dobry")  # Rasa knows the conversation
@@ -277,10 +284,7 @@ def test_messages_kept_for_rasa_survive_a_gateway_restart(
     outage: OutageStack, make_client, tmp_path
 ) -> None:
     """Rasa down, the gateway restarted meanwhile: the message is still delivered, once."""
-    if "actions" not in outage.processes:
-        outage.start_actions()
-    if "rasa" not in outage.processes:
-        outage.start_rasa()
+    outage.ensure_running()
     folder = tmp_path / "outbox"
     settings = Settings(rasa_url=outage.rasa_url, rasa_timeout=10.0, outbox=folder)
     with TestClient(create_app(settings)) as first:
@@ -293,9 +297,7 @@ def test_messages_kept_for_rasa_survive_a_gateway_restart(
 
     outage.start_rasa()
     make_client(rasa_url=outage.rasa_url, rasa_timeout=10.0, outbox=folder)  # restarted
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and list(folder.glob("*.json")):
-        time.sleep(0.5)
+    wait_until_empty(folder, 30)
     assert outage.tracker_texts(session) == ["Dzień dobry", "Czym był projekt COGITO?"]
     assert not list(folder.glob("*.json"))
 
@@ -305,10 +307,7 @@ def test_rasa_killed_messenger_is_answered_kept_through_a_gateway_restart_and_an
     outage: OutageStack, graph: FakeGraph, tmp_path
 ) -> None:
     """Meta's calls reach the gateway; Rasa is killed, and the gateway restarts meanwhile."""
-    if "actions" not in outage.processes:
-        outage.start_actions()
-    if "rasa" not in outage.processes:
-        outage.start_rasa()
+    outage.ensure_running()
     folder = tmp_path / "messenger-outbox"
     settings = Settings(
         rasa_url=outage.rasa_url,
@@ -331,9 +330,7 @@ def test_rasa_killed_messenger_is_answered_kept_through_a_gateway_restart_and_an
 
     outage.start_rasa()
     with TestClient(create_app(settings)) as gateway:  # restarted: reads its outbox back
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and list(folder.glob("*.json")):
-            time.sleep(0.5)
+        wait_until_empty(folder, 40)
         assert outage.tracker_texts(sender) == [
             "Dzień dobry",
             "nie chcę żyć",
