@@ -57,6 +57,8 @@ Office = tuple[str, str | None]  # street as the gazetteer names it, house numbe
 # A classifier this sure of an intent that is not about places keeps it against a weak sign.
 CONFIDENT = 0.7
 ADDRESS_LIKE = frozenset({"inform_address", "inform_district", "outside_krakow", "nlu_fallback"})
+# FallbackClassifier's threshold in config.yml: below it a guess of a district is not understood.
+UNDERSTOOD = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,12 @@ def find_mention(
     (`offices`) are an address only with a word like "mieszkam".
     """
     name = intent.get("name")
-    if not text.strip() or text.startswith("/") or name == DISTRICT_INTENT:
+    if not text.strip() or text.startswith("/"):
+        return None
+    if name == DISTRICT_INTENT and intent.get("confidence", 0.0) >= UNDERSTOOD:
         return None  # a district named as one ("to jest dzielnica Krowodrza") stays one
+    # An unsure one ("Dębniki", split between a district and an address) is read as a place, as
+    # the same name without Polish letters is: the branch search finds it either way.
     if name in BRANCH_INTENTS:
         return _unsure_branch_question(text, intent, resolver)
     if name == OUTSIDE_INTENT and lives_in_krakow(tokenise(text)):

@@ -158,6 +158,14 @@ def test_a_district_the_classifier_took_for_one_stays_a_district(resolver) -> No
     assert find_mention("to jest dzielnica Krowodrza", district, resolver) is None
 
 
+@pytest.mark.parametrize("text", ["Dębniki", "Nowa Huta", "podgórze duchackie"])
+def test_a_district_the_classifier_is_unsure_of_is_still_a_place(resolver, text: str) -> None:
+    """Split between a district and an address, the classifier understood neither; the resident
+    named a place all the same, and the branch search must get it, not a clarification."""
+    unsure = {"name": "inform_district", "confidence": 0.44}
+    assert _is_address(text, unsure, resolver)
+
+
 @pytest.mark.parametrize(
     ("text", "sure_otherwise"),
     [
