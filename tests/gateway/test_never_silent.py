@@ -489,8 +489,9 @@ class _StoreOutRasa(_PickyRasa):
         self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
         with self.one_at_a_time:
             time.sleep(0.5)
-            self._json(503, {"error": "conversation store unavailable"})
+            # Counted before the answer goes out: the gateway may act on the 503 at once.
             type(self).answered += 1
+            self._json(503, {"error": "conversation store unavailable"})
 
 
 def test_residents_writing_at_once_are_answered_when_rasa_first_says_it_cannot_store() -> None:
