@@ -13,6 +13,8 @@ from actions.say import ReplyAction, say
 from bot.handoff.contact import (
     ContactError,
     contact_already_given,
+    contact_in,
+    looks_like_a_contact,
     parse_contact,
     says_no_contact,
 )
@@ -94,13 +96,16 @@ class ValidateHandoffForm(FormValidationAction):
     async def extract_callback_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        """A contact written before the question (with the request itself) is not asked again."""
-        if tracker.get_slot("callback_contact") or tracker.get_slot("requested_slot") in (
-            None,
-            "callback_contact",
-        ):
+        """A contact written before the question (with the request itself) is not asked again;
+        one written with words read as another topic ("mój telefon do kontaktu: 600 100 200"),
+        which the slot's mapping leaves out, is still taken."""
+        requested = tracker.get_slot("requested_slot")
+        if tracker.get_slot("callback_contact") or requested is None:
             return {}
-        contact = contact_already_given(tracker.events, self.form_name())
+        if requested == "callback_contact":
+            contact = contact_in(str((tracker.latest_message or {}).get("text") or ""))
+        else:
+            contact = contact_already_given(tracker.events, self.form_name())
         return {"callback_contact": contact} if contact else {}
 
     def validate_callback_contact(
@@ -122,8 +127,10 @@ class ValidateHandoffForm(FormValidationAction):
                 return {"handoff_consent": False, "callback_contact": NO_CONTACT}
             if intent in WORKER_INTENTS:  # "proszę przekazać do pracownika": why the contact
                 say(dispatcher, Reply("callback_contact_for_worker"))
-            else:
-                dispatcher.utter_message(text=str(error))
+            elif looks_like_a_contact(str(value)):
+                dispatcher.utter_message(text=str(error), message_key="callback_contact_hint")
+            else:  # "dziękuję", "ok": no contact was meant; the ways on and out
+                say(dispatcher, Reply("callback_contact_missing"))
             return {"callback_contact": None}
         return {"callback_contact": contact.value}  # normalised: parsing it again gives it back
 

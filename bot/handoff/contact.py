@@ -123,6 +123,20 @@ def _phone(run: str) -> str | None:
     return f"+48 {national[:3]} {national[3:6]} {national[6:]}"
 
 
+def contact_in(text: str) -> str | None:
+    """The normalised contact in `text`, if it holds one."""
+    try:
+        return parse_contact(text).value
+    except ContactError:
+        return None
+
+
+def looks_like_a_contact(text: str) -> bool:
+    """Whether a text that holds no usable contact was still meant as one (digits or an "@"),
+    so that a hint on the format helps; "dziękuję" or "ok" needs another answer."""
+    return "@" in text or any(c.isdigit() for c in text)
+
+
 def contact_already_given(events: Sequence[Mapping[str, Any]], form: str) -> str | None:
     """A phone or e-mail written since the resident asked for a person ("proszę, żeby ktoś
     oddzwonił, 600 100 200"): the form does not ask for it again. The latest one counts."""
@@ -138,9 +152,7 @@ def contact_already_given(events: Sequence[Mapping[str, Any]], form: str) -> str
         return None
     asked = max((i for i in range(started) if events[i].get("event") == "user"), default=started)
     for event in reversed(events[asked:]):
-        if event.get("event") == "user":
-            try:
-                return parse_contact(str(event.get("text") or "")).value
-            except ContactError:
-                continue
+        contact = contact_in(str(event.get("text") or "")) if event.get("event") == "user" else None
+        if contact:
+            return contact
     return None

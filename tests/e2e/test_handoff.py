@@ -185,7 +185,8 @@ def test_leaving_a_contact_instead_of_waiting(gateway_url: str, db) -> None:
     consent = resident.say("Zostaw kontakt", "/leave_contact")
     assert "Czy się Pan/Pani zgadza?" in texts(consent)
     assert "numer telefonu albo adres e-mail" in texts(resident.say("tak"))
-    assert "To nie wygląda na" in texts(resident.say("nie pamiętam"))
+    assert "napisać „nie mam”" in texts(resident.say("nie pamiętam"))
+    assert "To nie wygląda na numer" in texts(resident.say("600 100"))
     saved = resident.say("mój mail to Jan.Kowalski@Example.PL")
     assert "prośba o kontakt została zapisana (Jan.Kowalski@example.pl)" in texts(saved)
     (callback,) = callbacks_of(db, resident)
@@ -245,6 +246,38 @@ def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db
     assert "Józefińska 14" in other_way and "12 616 54 08" in other_way
     assert "COGITO" in after  # the form is over: the assistant answers again
     assert not callbacks_of(db, resident)
+
+
+@pytest.mark.usefixtures("workers")
+def test_a_question_on_another_topic_at_the_contact_question_is_answered_and_leaves_the_form(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        at_the_contact_question(resident)
+        contacts = texts(
+            resident.say("a właściwie to chciałam tylko numer do punktu informacyjnego")
+        )
+        after = texts(resident.say("600 100 200"))
+    assert "12 616 54 08" in contacts and "numer telefonu albo adres e-mail" not in contacts
+    assert "prośba o kontakt została zapisana" not in after
+    assert not callbacks_of(db, resident)
+
+
+@pytest.mark.usefixtures("workers")
+def test_thanks_at_the_contact_question_get_the_ways_on_and_out_not_a_format_hint(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        at_the_contact_question(resident)
+        thanks = texts(resident.say("dziękuję"))
+        saved = texts(resident.say("mój telefon do kontaktu to 600 100 200"))
+    assert "To nie wygląda na" not in thanks
+    assert "„nie mam”" in thanks and "„anuluj”" in thanks
+    assert "prośba o kontakt została zapisana" in saved
+    (callback,) = callbacks_of(db, resident)
+    assert callback.contact_value == "+48 600 100 200"
 
 
 @pytest.mark.usefixtures("workers")

@@ -13,6 +13,8 @@ from bot.handoff.contact import (
     Contact,
     ContactError,
     contact_already_given,
+    contact_in,
+    looks_like_a_contact,
     parse_contact,
     says_no_contact,
 )
@@ -196,3 +198,25 @@ def test_only_what_was_written_since_the_request_counts() -> None:
     earlier = _events("jan@example.com", "co to cogito", "chcę rozmawiać z pracownikiem", "<form>")
     assert contact_already_given(earlier, "handoff_form") is None
     assert contact_already_given(_events("600 100 200"), "handoff_form") is None  # no form yet
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("dziękuję", False),
+        ("ok", False),
+        ("nie pamiętam", False),
+        ("600 100", True),  # digits: a number, mistyped
+        ("jan@example", True),
+        ("mój numer 600 100 20", True),
+    ],
+)
+def test_a_text_without_digits_or_at_sign_was_not_meant_as_a_contact(
+    text: str, meant: bool
+) -> None:
+    assert looks_like_a_contact(text) is meant
+
+
+def test_contact_in_gives_the_normalised_contact_or_nothing() -> None:
+    assert contact_in("mój telefon do kontaktu to 600-100-200") == "+48 600 100 200"
+    assert contact_in("dziękuję") is None
