@@ -109,6 +109,13 @@ def test_after_the_club_where_it_is_is_not_the_residents_branch(follow_ups, poin
     )
 
 
+def test_told_cogito_ended_where_to_go_is_the_residents_branch(follow_ups, point) -> None:
+    """After "COGITO ended; ask the branch", "to gdzie mam iść?" is not about the old labs."""
+    after_join = follow_ups.answer("cogito", "ask_where", point, answered="cogito/join")
+    assert after_join.branch_search and not after_join.responses
+    assert follow_ups.answer("cogito", "ask_where", point).responses == ["utter_cogito/labs"]
+
+
 def test_after_the_distinction_who_gave_it_is_its_own_answer(follow_ups, point) -> None:
     answer = follow_ups.answer("pora", "ask_organiser", point, answered="pora/award")
     assert answer.responses == ["utter_pora/award"]
