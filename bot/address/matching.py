@@ -20,7 +20,7 @@ def _words(text: str) -> frozenset[str]:
 
 # Words after which a name is probably a place ("na Szerokiej", "w Bronowicach").
 CONTEXT_WORDS = _words(
-    "na przy w we z ze do od kolo obok okolice okolicy okolicach niedaleko blisko naprzeciwko"
+    "na przy w we z ze do od dla kolo obok okolice okolicy okolicach niedaleko blisko naprzeciwko"
     " rejon rejonie adres strony stronie strone"
 )
 # Punctuation that sets a heading name off from the rest of the message.

@@ -28,10 +28,11 @@ DISTRICT_INTENT = "inform_district"
 NOT_OUTSIDE = ""
 # These start the branch search themselves, and the search reads the address from the message.
 BRANCH_INTENTS = frozenset({"find_branch", "ask_join_pora"})
-# Lemmas (folded) that make a named place the resident's place ("wynajmuję pokój na Zabłociu").
+# Lemmas (folded) that make a named place the resident's place ("wynajmuję pokój na Zabłociu",
+# "przeprowadziłam się na Azory").
 _LIVING_LEMMAS = word_set(
     "mieszkac zamieszkac zamieszkiwac zamieszkaly mieszkanie zameldowac zameldowany meldunek"
-    " pochodzic nalezec wynajmowac wynajac najmowac podnajmowac"
+    " pochodzic nalezec wynajmowac wynajac najmowac podnajmowac przeprowadzic przeprowadzac"
 )
 # Words that ask where one belongs ("jaka filia dla Kurdwanowa"); "mopsu" is how people decline
 # MOPS, unknown to the dictionary; "dz" is how the tokeniser writes "dzielnica" in any form.
