@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
+from bot.address.morphology import lemma_forms
 from bot.paths import data_file
 from bot.polish.morfeusz import MorfeuszAnalyser, default_analyser
 from bot.polish.text import fold_diacritics
@@ -29,6 +32,9 @@ _FORM_POS = {"ppron12", "ppron3", "siebie"}
 _CLITIC = "sie"
 # How many other words may stand between two words of a phrase ("nie chcę już żyć").
 MAX_GAP = 2
+# A word the dictionary does not know, from this length on, one typing slip away from a form of
+# exactly one lexicon word, is that word: "nie chcu żyć" is "nie chcę żyć".
+MIN_TYPO_LENGTH = 4
 # The lexicon's list of phrases in which crisis words have an everyday sense ("pogotowie
 # gazowe", "zabić się ze śmiechu"): a crisis phrase found inside one of them does not count.
 EVERYDAY = "everyday"
@@ -97,15 +103,25 @@ class CrisisLexicon:
         phrases: dict[str, list[Phrase]],
         analyser: MorfeuszAnalyser,
         everyday: list[Phrase] | None = None,
+        lemmas: Iterable[str] = (),
     ):
         self._phrases = phrases
         self._everyday = everyday or []
         self._analyser = analyser
+        # Every form of the lexicon's words (folded) → the word's key, for typing slips.
+        self._forms = {
+            fold_diacritics(form.lower()): fold_diacritics(lemma)
+            for lemma in lemmas
+            for form in lemma_forms(lemma)
+            if len(form) >= MIN_TYPO_LENGTH - 1
+        }
+        self._known = list(self._forms)
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> CrisisLexicon:
         analyser = default_analyser()
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        texts = [phrase for entries in raw.values() for phrase in entries or []]
         everyday = [
             key for phrase in raw.pop(EVERYDAY, None) or [] for key in cls._keys(analyser, phrase)
         ]
@@ -114,7 +130,18 @@ class CrisisLexicon:
             if not is_crisis(intent) or not entries:
                 raise ValueError(f"{path}: '{intent}' must be a crisis_* intent with phrases")
             phrases[intent] = [key for phrase in entries for key in cls._keys(analyser, phrase)]
-        return cls(phrases, analyser, everyday)
+        return cls(phrases, analyser, everyday, cls._content_lemmas(analyser, texts))
+
+    @staticmethod
+    def _content_lemmas(analyser: MorfeuszAnalyser, texts: Iterable[str]) -> set[str]:
+        """The lemmas of the phrases' words that a typing slip may hide (not pronouns, which
+        keep their form, nor prepositions, which need not occur)."""
+        readings = (analyser.lemma_pos(w.strip(".,!?")) for t in texts for w in t.lower().split())
+        return {
+            lemma
+            for lemma, pos in readings
+            if pos and pos not in _IGNORED_POS | _FORM_POS and len(lemma) >= MIN_TYPO_LENGTH - 1
+        }
 
     @classmethod
     def _keys(cls, analyser: MorfeuszAnalyser, phrase: str) -> list[Phrase]:
@@ -134,9 +161,22 @@ class CrisisLexicon:
         return tuple(key for key, pos in keys if pos not in _IGNORED_POS)
 
     def lemmas(self, words: Iterable[str]) -> list[str]:
-        """The message's words as the lexicon compares them (lemmas; pronouns as written)."""
-        lowered = [w.lower() for w in words]
-        return [_word_key(w, *self._analyser.lemma_pos(w)) for w in lowered]
+        """The message's words as the lexicon compares them (lemmas; pronouns as written; a word
+        the dictionary does not know, as the lexicon word it is a slip of)."""
+        keys = []
+        for word in (w.lower() for w in words):
+            lemma, pos = self._analyser.lemma_pos(word)
+            key = _word_key(word, lemma, pos)
+            keys.append(key if pos else self._slip_of(key))
+        return keys
+
+    def _slip_of(self, key: str) -> str:
+        """The one lexicon word `key` is a typing slip of (one letter off), else `key` itself."""
+        if len(key) < MIN_TYPO_LENGTH or not key.isalpha():
+            return key
+        near = process.extract(key, self._known, scorer=OSA.distance, score_cutoff=1, limit=None)
+        meant = {self._forms[form] for form, _distance, _index in near}
+        return meant.pop() if len(meant) == 1 else key
 
     def says_everyday(self, lemmas: list[str]) -> bool:
         """Whether an everyday phrase ("zabić się ze śmiechu") occurs in the message."""

@@ -65,6 +65,31 @@ def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str,
 @pytest.mark.parametrize(
     "text",
     [
+        "ja nie chcu żyć więcej, sama tu jestem",  # a slip of "chcę"
+        "nie chcem zyc",
+        "chce sie zabic bo nie daje rady",
+        "chcę się zabjić",
+    ],
+)
+def test_a_typing_slip_in_a_crisis_phrase_is_still_the_phrase(lexicon: CrisisLexicon, text: str):
+    assert detect(lexicon, text) == "crisis_suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zakochałam się na zabój w Krakowie",  # an idiom, not a slip of "zabić"
+        "zakochalam sie na zaboj",
+        "nie chcu isc do mopsu",  # a slip, but no crisis phrase
+    ],
+)
+def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon, text: str):
+    assert detect(lexicon, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "czy grozi mi eksmisja",
         "jak się zapisać do projektu",
         "chcę się zapisać na terapię",
