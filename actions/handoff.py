@@ -114,6 +114,9 @@ class ValidateHandoffForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "callback_contact":
             return {"callback_contact": value}  # written earlier, already read as a contact
         intent = _intent(tracker) or ""
+        if says_no_contact(str(value)) and not contact_in(str(value)):
+            # "nie mam", as the hints ask: another way to reach MOPS, not a plain no
+            return {"handoff_consent": False, "callback_contact": NO_CONTACT}
         if leaves_form(intent, str(value)) or intent == "deny":
             return {"handoff_consent": False, "callback_contact": None}
         if is_crisis(intent):  # the numbers first; the call-back can still be left
@@ -125,10 +128,10 @@ class ValidateHandoffForm(FormValidationAction):
             if _has_no_contact(intent, str(value)):
                 # Another way instead of the same question again (action_handoff_submit).
                 return {"handoff_consent": False, "callback_contact": NO_CONTACT}
-            if intent in WORKER_INTENTS:  # "proszę przekazać do pracownika": why the contact
-                say(dispatcher, Reply("callback_contact_for_worker"))
-            elif looks_like_a_contact(str(value)):
+            if looks_like_a_contact(str(value)):  # digits or an "@": a contact mistyped
                 dispatcher.utter_message(text=str(error), message_key="callback_contact_hint")
+            elif intent in WORKER_INTENTS:  # "proszę przekazać do pracownika": why the contact
+                say(dispatcher, Reply("callback_contact_for_worker"))
             else:  # "dziękuję", "ok": no contact was meant; the ways on and out
                 say(dispatcher, Reply("callback_contact_missing"))
             return {"callback_contact": None}

@@ -38,8 +38,10 @@ _PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\()?\d(?:[\d().\-]|[^\S\r\n])*\d(?!\w)
 
 
 # "nie mam telefonu", "nie mam ani maila ani komórki": said instead of a contact.
+# "nie mam" alone answers the contact question the way its hints suggest.
 _NO_CONTACT = re.compile(
     r"\bnie\s+(mam|posiadam|uzywam)\b.*\b(telefon|tel|mail|e-mail|email|komork|numer)"
+    r"|^\W*nie\s+(mam|posiadam)\W*$"
 )
 
 

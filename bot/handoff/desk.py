@@ -7,6 +7,7 @@ answer a paused conversation themselves: the queue position while the resident w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -36,6 +37,9 @@ WORKER_INTENTS = frozenset({"request_human", LEAVE_CONTACT_INTENT})
 LEAVE_FORM_INTENTS = frozenset({CANCEL_INTENT, "stop", "help"})
 
 
+# The command that leaves the handoff form, also as a sentence of its own inside a message.
+CANCEL_WORD = "anuluj"
+_SENTENCE_BREAKS = re.compile(r"[.,;:!?\n]+")
 # The call-back slot's value for "I have neither a phone nor an e-mail".
 NO_CONTACT = "none"
 # What a resident may type instead of clicking "Wróć do asystenta" while a worker is on the line.
@@ -102,8 +106,15 @@ def control_intent(text: str) -> str | None:
 
 
 def leaves_form(intent: str, text: str) -> bool:
-    """ "anuluj", "menu" and the like, however the classifier read them."""
-    return intent in LEAVE_FORM_INTENTS or control_intent(text) == CANCEL_INTENT
+    """ "anuluj", "menu" and the like, however the classifier read them; "anuluj" also as a
+    sentence of its own after others ("a właściwie sama zadzwonię jutro. anuluj"), though not
+    as a matter for the worker ("anuluj mój wniosek o zasiłek")."""
+    parts = (" ".join(p.split()) for p in _SENTENCE_BREAKS.split(fold_diacritics(text.lower())))
+    return (
+        intent in LEAVE_FORM_INTENTS
+        or control_intent(text) == CANCEL_INTENT
+        or CANCEL_WORD in parts
+    )
 
 
 def topic_of(events: Iterable[Mapping[str, Any]]) -> str | None:

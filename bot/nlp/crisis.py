@@ -108,14 +108,16 @@ class CrisisLexicon:
         self._phrases = phrases
         self._everyday = everyday or []
         self._analyser = analyser
-        # Every form of the lexicon's words (folded) → the word's key, for typing slips.
-        self._forms = {
-            fold_diacritics(form.lower()): fold_diacritics(lemma)
-            for lemma in lemmas
-            for form in lemma_forms(lemma)
-            if len(form) >= MIN_TYPO_LENGTH - 1
-        }
-        self._known = list(self._forms)
+        # Every form of the lexicon's words (folded) → the keys of the words it is a form of, for
+        # typing slips ("zabić" is also a form of "zabicie").
+        self._forms: dict[str, set[str]] = {}
+        for lemma in sorted(lemmas):
+            for form in lemma_forms(lemma):
+                if len(form) >= MIN_TYPO_LENGTH - 1:
+                    self._forms.setdefault(fold_diacritics(form.lower()), set()).add(
+                        fold_diacritics(lemma)
+                    )
+        self._known = sorted(self._forms)
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> CrisisLexicon:
@@ -174,8 +176,15 @@ class CrisisLexicon:
         """The one lexicon word `key` is a typing slip of (one letter off), else `key` itself."""
         if len(key) < MIN_TYPO_LENGTH or not key.isalpha():
             return key
-        near = process.extract(key, self._known, scorer=OSA.distance, score_cutoff=1, limit=None)
-        meant = {self._forms[form] for form, _distance, _index in near}
+        near = {
+            form
+            for form, _distance, _index in process.extract(
+                key, self._known, scorer=OSA.distance, score_cutoff=1, limit=None
+            )
+        }
+        meant = {lemma for form in near for lemma in self._forms[form]}
+        if len(meant) > 1:
+            meant &= near  # a word written in its dictionary form is that word
         return meant.pop() if len(meant) == 1 else key
 
     def says_everyday(self, lemmas: list[str]) -> bool:

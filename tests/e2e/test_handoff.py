@@ -186,7 +186,7 @@ def test_leaving_a_contact_instead_of_waiting(gateway_url: str, db) -> None:
     assert "Czy się Pan/Pani zgadza?" in texts(consent)
     assert "numer telefonu albo adres e-mail" in texts(resident.say("tak"))
     assert "napisać „nie mam”" in texts(resident.say("nie pamiętam"))
-    assert "To nie wygląda na numer" in texts(resident.say("600 100"))
+    assert "To nie wygląda na adres e-mail" in texts(resident.say("jan.kowalski@example"))
     saved = resident.say("mój mail to Jan.Kowalski@Example.PL")
     assert "prośba o kontakt została zapisana (Jan.Kowalski@example.pl)" in texts(saved)
     (callback,) = callbacks_of(db, resident)
@@ -265,6 +265,21 @@ def test_a_question_on_another_topic_at_the_contact_question_is_answered_and_lea
 
 
 @pytest.mark.usefixtures("workers")
+def test_asking_only_for_the_phone_instead_of_describing_the_matter_gives_the_contacts(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        resident.say("chcę rozmawiać z pracownikiem")
+        resident.say("Tak, zgadzam się", "/affirm")
+        contacts = texts(resident.say("a właściwie to wystarczy mi numer telefonu do MOPS"))
+        after = texts(resident.say("Czym jest projekt Pora na aktywność?"))
+    assert "12 616 54 08" in contacts and "numer telefonu albo adres e-mail" not in contacts
+    assert "Pora na aktywność" in after
+    assert not callbacks_of(db, resident)
+
+
+@pytest.mark.usefixtures("workers")
 def test_thanks_at_the_contact_question_get_the_ways_on_and_out_not_a_format_hint(
     gateway_url: str, db
 ) -> None:
@@ -278,6 +293,18 @@ def test_thanks_at_the_contact_question_get_the_ways_on_and_out_not_a_format_hin
     assert "prośba o kontakt została zapisana" in saved
     (callback,) = callbacks_of(db, resident)
     assert callback.contact_value == "+48 600 100 200"
+
+
+@pytest.mark.usefixtures("workers")
+def test_a_bare_no_i_have_none_at_the_contact_question_gets_the_other_ways(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        at_the_contact_question(resident)
+        other_way = texts(resident.say("nie mam"))
+    assert "Józefińska 14" in other_way and "bez telefonu i e-maila" in other_way
+    assert not callbacks_of(db, resident)
 
 
 @pytest.mark.usefixtures("workers")

@@ -171,6 +171,9 @@ def test_a_normalised_contact_parses_to_itself(text: str) -> None:
         ("nie mam telefonu ani maila", True),
         ("Nie mam ani komórki, ani e-maila", True),
         ("nie używam telefonu", True),
+        ("nie mam", True),  # alone, as the contact question's hints suggest
+        ("Nie mam.", True),
+        ("nie mam pojęcia", False),
         ("600 100 200", False),
         ("nie mam teraz czasu", False),
     ],

@@ -14,6 +14,7 @@ from bot.handoff.desk import (
     control_intent,
     description_problem,
     district_of,
+    leaves_form,
     topic_of,
 )
 from bot.handoff.hours import OfficeHours
@@ -112,6 +113,13 @@ def test_control_messages_are_the_buttons_and_a_few_exact_phrases() -> None:
     assert control_intent("ANULUJ") == "cancel_handoff"
     assert control_intent("anuluj mój wniosek o zasiłek") is None  # a message for the worker
     assert control_intent("/request_human") is None
+
+
+def test_cancel_said_as_a_sentence_of_its_own_leaves_the_form_a_matter_does_not() -> None:
+    assert leaves_form("deny", "a wlasciwie to nie, sama zadzwonie jutro. anuluj")
+    assert leaves_form("affirm", "Anuluj!")
+    assert not leaves_form("own_case", "anuluj mój wniosek o zasiłek")  # a matter for the worker
+    assert not leaves_form("situation", "chodzi o mieszkanie")
 
 
 def test_topic_district_channel_and_description_checks() -> None:

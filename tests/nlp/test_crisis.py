@@ -53,6 +53,7 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("polknelam wszystkie tabletki", "crisis_danger"),
         ("mąż mnie uderzył w twarz", "crisis_violence"),
         ("myślę żeby skoczyć z mostu", "crisis_suicide"),
+        ("jak tak dalej pojdzie to skacze z mostu", "crisis_suicide"),  # the imperfective too
         ("nie mam gdzie dzis spac", "crisis_basic_needs"),
         ("moje dzieci sa glodne", "crisis_basic_needs"),
         ("wyrzucili mnie z mieszkania", "crisis_basic_needs"),
