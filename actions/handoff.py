@@ -147,7 +147,7 @@ class ActionAskHandoffConsent(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         mode = _mode(tracker) or DESK.mode_now()
         say(dispatcher, DESK.consent_question(mode))
-        return [SlotSet("handoff_mode", mode.value)]
+        return [SlotSet("handoff_mode", mode.value), SlotSet("contact_asked", False)]
 
 
 class ActionAskHandoffDescription(ReplyAction):
@@ -161,7 +161,14 @@ class ActionAskCallbackContact(ReplyAction):
     action_name = "action_ask_callback_contact"
 
     def reply(self, tracker: Tracker) -> Reply:
+        # Asked again after another answer (a side question, a crisis): say what it is for and
+        # how to leave, as the resident may have meant to move on.
+        if tracker.get_slot("contact_asked") and tracker.latest_action_name != "action_listen":
+            return Reply("callback_contact_again")
         return Reply("callback_contact")
+
+    def events(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return [SlotSet("contact_asked", True)]
 
 
 class ActionHandoffSubmit(Action):

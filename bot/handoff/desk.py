@@ -75,6 +75,7 @@ HANDOFF_SLOTS = (
     "handoff_consent",
     "handoff_description",
     "callback_contact",
+    "contact_asked",
     "handoff_ticket",
 )
 

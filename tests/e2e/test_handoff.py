@@ -249,18 +249,34 @@ def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db
 
 
 @pytest.mark.usefixtures("workers")
-def test_a_question_on_another_topic_at_the_contact_question_is_answered_and_leaves_the_form(
+def test_a_question_on_another_topic_at_the_contact_question_is_answered_and_the_request_goes_on(
     gateway_url: str, db
 ) -> None:
     resident = Resident(gateway_url)
     with closed_office():
         at_the_contact_question(resident)
-        contacts = texts(
-            resident.say("a właściwie to chciałam tylko numer do punktu informacyjnego")
-        )
-        after = texts(resident.say("600 100 200"))
-    assert "12 616 54 08" in contacts and "numer telefonu albo adres e-mail" not in contacts
-    assert "prośba o kontakt została zapisana" not in after
+        contacts = texts(resident.say("a gdzie właściwie jest wasz punkt informacyjny?"))
+        about = texts(resident.say("a co to było to COGITO?"))
+        saved = texts(resident.say("jan.kowal58@example.pl"))
+    assert "Józefińska 14" in contacts and "„anuluj”" in contacts
+    assert "COGITO" in about and "adres e-mail" in about
+    assert "prośba o kontakt została zapisana" in saved
+    (callback,) = callbacks_of(db, resident)
+    assert callback.contact_value == "jan.kowal58@example.pl"
+
+
+@pytest.mark.usefixtures("workers")
+def test_cancel_after_a_side_question_at_the_contact_question_saves_nothing(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        at_the_contact_question(resident)
+        resident.say("a właściwie to chciałam tylko numer do punktu informacyjnego")
+        left = texts(resident.say("anuluj"))
+        after = texts(resident.say("Czym jest projekt Pora na aktywność?"))
+    assert "numer telefonu albo adres e-mail" not in left
+    assert "Pora na aktywność" in after and "adres e-mail do kontaktu" not in after
     assert not callbacks_of(db, resident)
 
 
