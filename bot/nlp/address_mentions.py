@@ -92,7 +92,12 @@ def find_mention(
     if name in BRANCH_INTENTS:
         return _unsure_branch_question(text, intent, resolver)
     if name == OUTSIDE_INTENT and lives_in_krakow(tokenise(text)):
-        return AddressMention(NOT_OUTSIDE, [])  # "ja z Ukrainy, mieszkam w Krakowie"
+        # "ja z Ukrainy, mieszkam w Krakowie" is no other gmina, and a Kraków address said with it
+        # ("mama mieszka w Krakowie na Łagiewnikach") is read as any other.
+        mention = find_mention(text, {}, resolver, offices)
+        if mention and mention.intent == ADDRESS_INTENT:
+            return mention
+        return AddressMention(NOT_OUTSIDE, [])
     result = resolver.resolve(text)
     if result.status == "outside":
         return AddressMention(OUTSIDE_INTENT, [])

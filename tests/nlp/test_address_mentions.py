@@ -154,6 +154,22 @@ def test_living_in_krakow_outweighs_a_guess_of_another_gmina(resolver) -> None:
     assert mention is not None and mention.intent == NOT_OUTSIDE
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("a mama mieszka w krakowie na lagiewnikach, moge dla niej poszukac?", "lagiewnikach"),
+        ("jestem z Tarnowa, ale teraz mieszkam w Krakowie na ul. Halszki 5", "Halszki"),
+    ],
+)
+def test_a_krakow_address_said_with_living_in_krakow_is_the_address(
+    resolver, text: str, place: str
+) -> None:
+    guess = {"name": "outside_krakow", "confidence": 0.8}
+    mention = find_mention(text, guess, resolver)
+    assert mention is not None and mention.intent == "inform_address"
+    assert place in [e["value"] for e in mention.entities]
+
+
 def test_a_district_the_classifier_took_for_one_stays_a_district(resolver) -> None:
     district = {"name": "inform_district", "confidence": 0.95}
     assert find_mention("to jest dzielnica Krowodrza", district, resolver) is None
