@@ -52,6 +52,8 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("ratunku, pali się w kuchni", "crisis_danger"),
         ("polknelam wszystkie tabletki", "crisis_danger"),
         ("mąż mnie uderzył w twarz", "crisis_violence"),
+        ("w domu przemoc, potrzebuję pomocy teraz", "crisis_violence"),
+        ("przemoc w domu od lat, uciekłam do siostry", "crisis_violence"),
         ("myślę żeby skoczyć z mostu", "crisis_suicide"),
         ("jak tak dalej pojdzie to skacze z mostu", "crisis_suicide"),  # the imperfective too
         ("nie mam gdzie dzis spac", "crisis_basic_needs"),
@@ -110,6 +112,7 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "czy pogotowie gazowe to u was",
         "pali się światło na klatce",
         "tramwaj stoi na torach, spóźnię się na wizytę",
+        "lata temu przeszłam przez przemoc w domu, dziś chcę pomagać innym",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
