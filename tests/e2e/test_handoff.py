@@ -236,6 +236,22 @@ def test_a_number_written_with_the_request_is_not_asked_for_again(gateway_url: s
 
 
 @pytest.mark.usefixtures("workers")
+def test_asking_to_be_called_about_a_form_of_support_asks_for_a_person(
+    gateway_url: str, db
+) -> None:
+    resident = Resident(gateway_url)
+    with closed_office():
+        offer = resident.say("może mi ktoś zadzwonić w sprawie asystenta dla syna?")
+        resident.say("tak", "/affirm")
+        resident.say("syn ma porażenie mózgowe, potrzebuje pomocy w dojazdach do szkoły")
+        saved = resident.say("600 100 200")
+    assert "Czy zostawić prośbę o kontakt?" in texts(offer)
+    assert "prośba o kontakt została zapisana (tel. +48 600 100 200)" in texts(saved)
+    (callback,) = callbacks_of(db, resident)
+    assert "porażenie mózgowe" in callback.summary
+
+
+@pytest.mark.usefixtures("workers")
 def test_a_resident_without_phone_or_email_gets_another_way(gateway_url: str, db) -> None:
     resident = Resident(gateway_url)
     with closed_office():
