@@ -1,4 +1,5 @@
-"""Rasa NLU component: asking to be contacted by someone from MOPS is asking for a person.
+"""Rasa NLU component: asking to be contacted by someone from MOPS, or for someone real, is asking
+for a person.
 
 "może mi ktoś zadzwonić w sprawie asystenta dla syna" names a form of support, and the classifier
 answers the form of support; what the resident asks for is a call. A phrase of
@@ -23,12 +24,14 @@ from bot.paths import data_file
 
 REQUESTS_FILE = data_file("person_requests.yml")
 REQUEST_HUMAN = "request_human"
-# Readings that stay: they lead to a person already (own_case hands over with an explanation), or
-# answer a question of a form ("tak, niech ktoś do mnie zadzwoni" is the consent).
+# Readings that stay: they lead to a person already (own_case hands over with an explanation, and
+# "are you a real person?" is told it is an assistant and offered one), or answer a question of a
+# form ("tak, niech ktoś do mnie zadzwoni" is the consent).
 KEPT = frozenset(
     {
         REQUEST_HUMAN,
         "own_case",
+        "bot_challenge",
         "leave_contact",
         "no_contact",
         "cancel_handoff",

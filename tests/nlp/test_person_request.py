@@ -91,3 +91,14 @@ def test_a_consent_an_own_case_or_a_crisis_keeps_its_reading(
 def test_every_phrase_of_the_file_is_found_as_written(lexicon: PhraseLexicon) -> None:
     phrases = yaml.safe_load(REQUESTS_FILE.read_text(encoding="utf-8"))["request_human"]
     assert [p for p in phrases if not asks_to_be_contacted(lexicon, p.split())] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["halo, jest tam ktoś prawdziwy", "daj mi kogoś żywego", "to chcę z prawdziwą"]
+)
+def test_asking_for_someone_real_is_asking_for_a_person(lexicon: PhraseLexicon, text: str) -> None:
+    assert _read(lexicon, text, "nlu_fallback") == "request_human"
+
+
+def test_asking_whether_the_assistant_is_a_person_keeps_its_answer(lexicon: PhraseLexicon) -> None:
+    assert _read(lexicon, "czy piszę z prawdziwym człowiekiem?", "bot_challenge") == "bot_challenge"
