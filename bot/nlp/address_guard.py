@@ -54,10 +54,13 @@ class AddressGuard(UntrainedComponent):
 
 def _apply(message: Message, mention: AddressMention) -> None:
     if mention.intent == NOT_OUTSIDE:
+        # What the message asks on the condition that it is not about another gmina: the other
+        # readings share what that guess took ("mieszkam w Krakowie, gdzie mam iść" is the branch).
         ranking = message.get(INTENT_RANKING_KEY) or []
+        outside = sum(r["confidence"] for r in ranking if r["name"] == OUTSIDE_INTENT)
         other = next((r for r in ranking if r["name"] != OUTSIDE_INTENT), None)
-        if other:
-            choose_intent(message, other["name"], other["confidence"])
+        if other and outside < 1.0:
+            choose_intent(message, other["name"], other["confidence"] / (1.0 - outside))
         return
     choose_intent(message, mention.intent)
     if mention.intent in BRANCH_INTENTS:

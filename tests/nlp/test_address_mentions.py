@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 from bot.address import AddressResolver
 from bot.branches import BranchCatalogue
+from bot.nlp.address_guard import AddressGuard
 from bot.nlp.address_mentions import NOT_OUTSIDE, find_mention, office_addresses
 
 UNSURE = {"name": "crisis_basic_needs", "confidence": 0.74}
@@ -219,3 +223,17 @@ def test_a_street_nobody_knows_with_a_house_number_is_still_an_address(resolver,
 )
 def test_the_street_as_a_place_to_sleep_or_a_remark_is_no_address(resolver, text: str) -> None:
     assert find_mention(text, {"name": "crisis_basic_needs", "confidence": 0.6}, resolver) is None
+
+
+def test_living_in_krakow_takes_the_next_reading_with_the_share_of_another_gmina() -> None:
+    text = "mieszkam w krakowie gdzie mam isc"
+    ranking = [
+        {"name": "outside_krakow", "confidence": 0.67},
+        {"name": "find_branch", "confidence": 0.19},
+        {"name": "ask_how_join", "confidence": 0.14},
+    ]
+    message = Message(
+        data={TEXT: text, TOKENS_NAMES[TEXT]: [], INTENT: ranking[0], INTENT_RANKING_KEY: ranking}
+    )
+    intent = AddressGuard.from_data().process([message])[0].get(INTENT)
+    assert intent["name"] == "find_branch" and intent["confidence"] > 0.5
