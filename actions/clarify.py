@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.follow_up import answer_follow_up
+from actions.follow_up import FOLLOW_UPS, answer_follow_up
 from actions.say import say
 from bot.clarify import (
     beyond_knowledge,
@@ -14,7 +14,6 @@ from bot.clarify import (
     understood_twice_wrong,
     user_turns,
 )
-from bot.follow_up import aspect_in_context
 
 NAME = "action_clarify"
 TOPICS = load_topics()
@@ -27,8 +26,8 @@ class ActionClarify(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         parse, turns = tracker.latest_message, user_turns(tracker.events)
         if not understood_twice_wrong(turns, NAME):
-            aspect = aspect_in_context(tracker.get_slot("topic"), parse)
-            if aspect:  # an unclear short question about the topic just answered
+            aspect = FOLLOW_UPS.aspect_in_context(tracker.get_slot("topic"), parse)
+            if aspect:  # an unclear short question about the topic just answered, or where to go
                 return answer_follow_up(dispatcher, tracker, aspect)
             if beyond_knowledge(parse):
                 dispatcher.utter_message(response="utter_out_of_scope")

@@ -38,6 +38,9 @@ CONTACT = "contact"
 UNKNOWN = "unknown"
 # The topic after the contacts or a resident's branch were given: "a o której otwierają?".
 OFFICE = "office"
+# The row for questions asked before any topic ("gdzie mam się zgłosić?"); it names only the
+# aspects that have an answer without one, the others get the question which topic.
+NO_TOPIC = "no_topic"
 # Steps that are no domain response: the topic button (data/topics.yml key) of those that answer.
 _STEP_TOPICS = {BRANCH: "find_branch", CONTACT: "contact_info"}
 _NOT_RESPONSES = {*_STEP_TOPICS, UNKNOWN}
@@ -60,15 +63,6 @@ class FollowUp:
     contacts: bool = False
 
 
-def aspect_in_context(topic: str | None, parse: Mapping[str, Any]) -> str | None:
-    """The aspect an unclear message asks about, when a topic is under discussion."""
-    ranking = unsure_ranking(parse) if topic else []
-    best = ranking[0] if ranking else {}
-    if best.get("name") not in ASPECTS or best.get("confidence", 0.0) < CONTEXT_CONFIDENCE:
-        return None
-    return str(best["name"])
-
-
 class FollowUps:
     def __init__(self, table: Mapping[str, Mapping[str, list[str]]]) -> None:
         self._table = table
@@ -78,9 +72,10 @@ class FollowUps:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         table = {}
         for topic, answers in raw.items():
-            if "/" in topic and not set(answers) <= set(ASPECTS):
+            partial = "/" in topic or topic == NO_TOPIC
+            if partial and not set(answers) <= set(ASPECTS):
                 raise ValueError(f"{path}: '{topic}' may name only {', '.join(ASPECTS)}")
-            if "/" not in topic and set(answers) != set(ASPECTS):
+            if not partial and set(answers) != set(ASPECTS):
                 raise ValueError(f"{path}: '{topic}' needs exactly {', '.join(ASPECTS)}")
             table[topic] = {
                 aspect: value if isinstance(value, list) else [value]
@@ -104,7 +99,17 @@ class FollowUps:
         """What answers `aspect` for `topic` (empty when the table has no such pair), or for the
         topic's latest answer (`answered`, "support/kis") where the table has a row for it."""
         own = self._table.get(answered or "", {}).get(aspect)
-        return own or self._table.get(topic or "", {}).get(aspect) or []
+        return own or self._table.get(topic or NO_TOPIC, {}).get(aspect) or []
+
+    def aspect_in_context(self, topic: str | None, parse: Mapping[str, Any]) -> str | None:
+        """The aspect an unclear message asks about, when a topic is under discussion or the
+        aspect has an answer without one ("gdzie ja mam iść?" is the resident's branch)."""
+        ranking = unsure_ranking(parse)
+        best = ranking[0] if ranking else {}
+        aspect = str(best.get("name"))
+        if aspect not in ASPECTS or best.get("confidence", 0.0) < CONTEXT_CONFIDENCE:
+            return None
+        return aspect if topic or self.steps(None, aspect) else None
 
     def topic_key(self, topic: str | None, aspect: str) -> str | None:
         """The topic button (data/topics.yml key) that answers `aspect` for `topic`, if any."""

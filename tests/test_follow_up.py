@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.branches import BranchCatalogue
-from bot.follow_up import ASPECTS, FollowUps, aspect_in_context, latest_answer
+from bot.follow_up import ASPECTS, FollowUps, latest_answer
 from bot.messages import Messages
 from tests.conftest import ROOT
 
@@ -151,23 +151,31 @@ def _ranking(*pairs: tuple[str, float]) -> dict[str, object]:
     return {"intent_ranking": [{"name": name, "confidence": c} for name, c in pairs]}
 
 
-def test_an_unclear_short_question_about_the_topic_is_answered_for_it() -> None:
+def test_an_unclear_short_question_about_the_topic_is_answered_for_it(follow_ups) -> None:
     ranking = _ranking(("nlu_fallback", 0.5), ("ask_funding", 0.45), ("ask_cost", 0.25))
-    assert aspect_in_context("pora", ranking) == "ask_funding"
+    assert follow_ups.aspect_in_context("pora", ranking) == "ask_funding"
 
 
-def test_without_a_topic_or_with_another_intent_first_the_assistant_still_asks() -> None:
+def test_without_a_topic_or_with_another_intent_first_the_assistant_still_asks(
+    follow_ups,
+) -> None:
     aspect_first = _ranking(("nlu_fallback", 0.5), ("ask_funding", 0.45))
-    assert aspect_in_context(None, aspect_first) is None
+    assert follow_ups.aspect_in_context(None, aspect_first) is None
     other_first = _ranking(("nlu_fallback", 0.5), ("contact_info", 0.45), ("ask_where", 0.3))
-    assert aspect_in_context("cogito", other_first) is None
+    assert follow_ups.aspect_in_context("cogito", other_first) is None
 
 
-def test_a_faint_aspect_is_not_taken_for_a_question() -> None:
+def test_where_to_go_before_any_topic_is_the_residents_branch(follow_ups, point) -> None:
+    unclear = _ranking(("nlu_fallback", 0.5), ("ask_where", 0.4), ("ask_how_join", 0.19))
+    assert follow_ups.aspect_in_context(None, unclear) == "ask_where"
+    assert follow_ups.answer(None, "ask_where", point).branch_search
+
+
+def test_a_faint_aspect_is_not_taken_for_a_question(follow_ups) -> None:
     ranking = _ranking(("nlu_fallback", 0.5), ("ask_when", 0.12), ("greet", 0.1))
-    assert aspect_in_context("support", ranking) is None
+    assert follow_ups.aspect_in_context("support", ranking) is None
 
 
-def test_unknown_words_after_an_answer_are_not_taken_for_a_follow_up() -> None:
+def test_unknown_words_after_an_answer_are_not_taken_for_a_follow_up(follow_ups) -> None:
     ranking = _ranking(("ask_cost", 0.7), ("greet", 0.2))  # no ranked fallback: unknown words
-    assert aspect_in_context("cogito", ranking) is None
+    assert follow_ups.aspect_in_context("cogito", ranking) is None
