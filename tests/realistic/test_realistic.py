@@ -19,10 +19,10 @@ from bot.polish.text import fold_diacritics
 from tests.conftest import ALWAYS_OPEN, HOURS_FILE, ROOT, RasaStack
 
 # Measured by `make eval-real` (see the closing notes); the goals are 0.97, 0.95, 1.0 and 0 alarms.
-SINGLES_FLOOR = 0.91  # measured 0.947
-CONVERSATIONS_FLOOR = 0.75  # measured 0.822
+SINGLES_FLOOR = 0.91  # measured 0.962
+CONVERSATIONS_FLOOR = 0.75  # measured 0.889
 RECALL_FLOOR = 0.94  # measured 0.970
-HOLDOUT_FLOOR = 0.87  # measured 0.912
+HOLDOUT_FLOOR = 0.87  # measured 0.939
 MAX_CRISIS_ALARMS = 3  # measured 0 of 471 ordinary messages
 MAX_HOLDOUT_ALARMS = 6  # measured 5 of 320 ordinary messages
 # Training data: NLU examples, stories and rules (not the texts the assistant says).
