@@ -112,8 +112,9 @@ class FollowUps:
         return aspect if topic or self.steps(None, aspect) else None
 
     def topic_key(self, topic: str | None, aspect: str) -> str | None:
-        """The topic button (data/topics.yml key) that answers `aspect` for `topic`, if any."""
-        steps = self.steps(topic, aspect)
+        """The topic button (data/topics.yml key) that answers `aspect` for `topic`, if any;
+        none without a topic (the no_topic row is the dialogue's, not a topic of the message)."""
+        steps = self.steps(topic, aspect) if topic else []
         if not steps or UNKNOWN in steps:
             return None
         first = steps[0]

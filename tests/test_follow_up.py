@@ -179,3 +179,10 @@ def test_a_faint_aspect_is_not_taken_for_a_question(follow_ups) -> None:
 def test_unknown_words_after_an_answer_are_not_taken_for_a_follow_up(follow_ups) -> None:
     ranking = _ranking(("ask_cost", 0.7), ("greet", 0.2))  # no ranked fallback: unknown words
     assert follow_ups.aspect_in_context("cogito", ranking) is None
+
+
+def test_without_a_topic_an_aspect_is_no_topic_button(follow_ups) -> None:
+    """A part of a message read as "how to join" names no topic of its own: the branch is the
+    dialogue's answer only when that is the whole question."""
+    assert follow_ups.topic_key(None, "ask_how_join") is None
+    assert follow_ups.topic_key("cogito", "ask_how_join") == "cogito/join"

@@ -34,9 +34,13 @@ SURE = 0.5
 # guess is an aspect ("nie chce mi się stać w kolejce, czy mogę się umówić na godzinę") is a
 # question of its own, and the part model's reading of it counts.
 FOLLOW_UP_WORDS = 6
-# Thanks and goodbye in one message ("Dziękuję bardzo, do widzenia.") split DIET between the two
-# and fall below the ambiguity threshold; either answer closes the chat politely.
-PARTING = frozenset({"thank", "goodbye"})
+# Two readings that split DIET below the ambiguity threshold where one answer serves: thanks and
+# goodbye in one message ("Dziękuję bardzo, do widzenia.") close the chat politely either way (the
+# likelier is answered); "nie, dziękuję", the consent button's own words typed out, is a polite no.
+CLOSE_CALLS: dict[frozenset[str], str | None] = {
+    frozenset({"thank", "goodbye"}): None,
+    frozenset({"thank", "deny"}): "deny",
+}
 # Not topics the assistant tells about: whether a question is about one's own case or a general
 # rule it cannot answer, DIET's choice between own_case and out_of_scope stands.
 NOT_TOLD = frozenset({"own_case", "request_human", "help"})
@@ -92,7 +96,7 @@ class SecondOpinion(UntrainedComponent):
                     sure_reading(reading, self._aspects) if _short(message) else None
                 )
             elif intent == FALLBACK_INTENT:
-                sure = _parting(message) or self._unclear(message, reading, readings.values())
+                sure = _close_call(message) or self._unclear(message, reading, readings.values())
             elif intent in self._aspects and _short(message):
                 sure = self._agreed_aspect(message, reading)
             if sure:
@@ -144,10 +148,11 @@ def _short(message: Message) -> bool:
     return len((message.get(TEXT) or "").split()) <= FOLLOW_UP_WORDS
 
 
-def _parting(message: Message) -> tuple[str, float] | None:
-    """The likelier of thanks and goodbye, when those two are what DIET hesitated between."""
+def _close_call(message: Message) -> tuple[str, float] | None:
+    """The answer to two readings of CLOSE_CALLS, when those are what DIET hesitated between."""
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != FALLBACK_INTENT]
-    if len(ranking) < 2 or {ranking[0]["name"], ranking[1]["name"]} != PARTING:
+    pair = frozenset(r["name"] for r in ranking[:2])
+    if len(ranking) < 2 or pair not in CLOSE_CALLS:
         return None
     together = ranking[0]["confidence"] + ranking[1]["confidence"]
-    return (ranking[0]["name"], together) if together >= SURE else None
+    return (CLOSE_CALLS[pair] or ranking[0]["name"], together) if together >= SURE else None

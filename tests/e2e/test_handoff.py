@@ -355,10 +355,11 @@ def test_asking_for_a_worker_at_the_contact_question_is_told_why_the_contact_is_
 
 
 @pytest.mark.usefixtures("workers")
-def test_no_consent_no_ticket(gateway_url: str, db) -> None:
+@pytest.mark.parametrize("payload", ["/deny", None])  # the button, or its words typed out
+def test_no_consent_no_ticket(gateway_url: str, db, payload: str | None) -> None:
     resident = Resident(gateway_url)
     resident.say("chcę rozmawiać z pracownikiem")
-    declined = resident.say("Nie, dziękuję", "/deny")
+    declined = resident.say("nie, dziękuję", payload)
     assert "nie przekazuję rozmowy" in texts(declined) and "12 616 54 08" in texts(declined)
     assert not TicketService(db).active_for(resident.session)
 

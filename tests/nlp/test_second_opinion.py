@@ -135,11 +135,26 @@ def test_thanks_and_goodbye_in_one_message_close_the_chat() -> None:
         {"name": "goodbye", "confidence": 0.45},
     ]
     parting = _parsed("Dziękuję bardzo, do widzenia.", ranking, {"thank": 0.6, "goodbye": 0.4})
-    torn = [ranking[0], {"name": "thank", "confidence": 0.5}, {"name": "deny", "confidence": 0.45}]
-    unsure = _parsed("dziekuje, nie", torn, {"thank": 0.5, "deny": 0.5})
+    torn = [
+        ranking[0],
+        {"name": "thank", "confidence": 0.5},
+        {"name": "own_case", "confidence": 0.45},
+    ]
+    unsure = _parsed("dziekuje, a moje papiery", torn, {"thank": 0.5, "own_case": 0.5})
     SecondOpinion.from_data().process([parting, unsure])
     assert parting.get(INTENT)["name"] == "thank"
     assert unsure.get(INTENT)["name"] == FALLBACK_INTENT
+
+
+def test_no_thank_you_is_a_polite_no() -> None:
+    ranking = [
+        {"name": FALLBACK_INTENT, "confidence": 0.5},
+        {"name": "thank", "confidence": 0.48},
+        {"name": "deny", "confidence": 0.44},
+    ]
+    declined = _parsed("nie dziekuje", ranking, {"thank": 0.5, "deny": 0.5})
+    SecondOpinion.from_data().process([declined])
+    assert declined.get(INTENT)["name"] == "deny"
 
 
 def test_i_do_not_know_gives_way_to_a_short_follow_up_the_part_model_is_sure_of() -> None:
