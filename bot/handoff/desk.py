@@ -44,7 +44,7 @@ _SENTENCE_BREAKS = re.compile(r"[.,;:!?\n]+")
 NO_CONTACT = "none"
 # What a resident may type instead of clicking "Wróć do asystenta" while a worker is on the line.
 CANCEL_PHRASES = {
-    "anuluj",
+    CANCEL_WORD,
     "anuluj to",
     "stop",
     "rezygnuje",
@@ -102,19 +102,22 @@ def control_intent(text: str) -> str | None:
     if stripped.startswith("/"):
         intent = stripped[1:].split("{", 1)[0]
         return intent if intent in (CANCEL_INTENT, LEAVE_CONTACT_INTENT) else None
-    folded = " ".join(fold_diacritics(stripped.lower()).strip(" .!").split())
-    return CANCEL_INTENT if folded in CANCEL_PHRASES else None
+    return CANCEL_INTENT if _folded(stripped) in CANCEL_PHRASES else None
+
+
+def _folded(text: str) -> str:
+    """A typed command as the phrases are listed: lower case, no Polish letters, single spaces."""
+    return " ".join(fold_diacritics(text.lower()).strip(" .!").split())
 
 
 def leaves_form(intent: str, text: str) -> bool:
     """ "anuluj", "menu" and the like, however the classifier read them; "anuluj" also as a
     sentence of its own after others ("a właściwie sama zadzwonię jutro. anuluj"), though not
     as a matter for the worker ("anuluj mój wniosek o zasiłek")."""
-    parts = (" ".join(p.split()) for p in _SENTENCE_BREAKS.split(fold_diacritics(text.lower())))
     return (
         intent in LEAVE_FORM_INTENTS
         or control_intent(text) == CANCEL_INTENT
-        or CANCEL_WORD in parts
+        or CANCEL_WORD in (_folded(part) for part in _SENTENCE_BREAKS.split(text))
     )
 
 
