@@ -15,6 +15,7 @@ both models together, each model's shares counting equally, as the answer of a r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -34,13 +35,13 @@ SURE = 0.5
 # guess is an aspect ("nie chce mi się stać w kolejce, czy mogę się umówić na godzinę") is a
 # question of its own, and the part model's reading of it counts.
 FOLLOW_UP_WORDS = 6
-# Two readings that split DIET below the ambiguity threshold where one answer serves: thanks and
-# goodbye in one message ("Dziękuję bardzo, do widzenia.") close the chat politely either way (the
-# likelier is answered); "nie, dziękuję", the consent button's own words typed out, is a polite no.
-CLOSE_CALLS: dict[frozenset[str], str | None] = {
-    frozenset({"thank", "goodbye"}): None,
-    frozenset({"thank", "deny"}): "deny",
-}
+# Two readings that split DIET below the ambiguity threshold where one answer serves, the likelier:
+# thanks and goodbye in one message ("Dziękuję bardzo, do widzenia.") close the chat politely
+# either way; so do thanks and a no, except that a message that says "nie" ("nie, dziękuję", the
+# consent button's own words typed out) is a polite no, while a misspelt "dizękuję" stays thanks.
+CLOSE_CALLS = frozenset({frozenset({"thank", "goodbye"}), frozenset({"thank", "deny"})})
+DENY = "deny"
+_SAYS_NO = re.compile(r"\bnie\b", re.IGNORECASE)
 # Not topics the assistant tells about: whether a question is about one's own case or a general
 # rule it cannot answer, DIET's choice between own_case and out_of_scope stands.
 NOT_TOLD = frozenset({"own_case", "request_human", "help"})
@@ -155,4 +156,5 @@ def _close_call(message: Message) -> tuple[str, float] | None:
     if len(ranking) < 2 or pair not in CLOSE_CALLS:
         return None
     together = ranking[0]["confidence"] + ranking[1]["confidence"]
-    return (CLOSE_CALLS[pair] or ranking[0]["name"], together) if together >= SURE else None
+    says_no = DENY in pair and _SAYS_NO.search(message.get(TEXT) or "")
+    return (DENY if says_no else ranking[0]["name"], together) if together >= SURE else None

@@ -153,8 +153,10 @@ def test_no_thank_you_is_a_polite_no() -> None:
         {"name": "deny", "confidence": 0.44},
     ]
     declined = _parsed("nie dziekuje", ranking, {"thank": 0.5, "deny": 0.5})
-    SecondOpinion.from_data().process([declined])
+    thanked = _parsed("dizękuję", ranking, {"thank": 0.5, "deny": 0.5})
+    SecondOpinion.from_data().process([declined, thanked])
     assert declined.get(INTENT)["name"] == "deny"
+    assert thanked.get(INTENT)["name"] == "thank"
 
 
 def test_i_do_not_know_gives_way_to_a_short_follow_up_the_part_model_is_sure_of() -> None:
