@@ -59,6 +59,14 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("nie mam gdzie dzis spac", "crisis_basic_needs"),
         ("moje dzieci sa glodne", "crisis_basic_needs"),
         ("wyrzucili mnie z mieszkania", "crisis_basic_needs"),
+        ("chcę z tym skończyć raz na zawsze, mam już wszystko przygotowane", "crisis_suicide"),
+        ("nie chcę już istnieć", "crisis_suicide"),
+        ("ojczym pije i bije nas, mamę i mnie", "crisis_violence"),
+        ("sąsiad go bije na klatce", "crisis_violence"),
+        ("dziadek upadł i nie wstaje, potrzebuję karetki", "crisis_danger"),
+        ("potrzebne pogotowie, mama ma drgawki", "crisis_danger"),
+        ("jestem bezdomny, na dworze mróz", "crisis_basic_needs"),
+        ("spie na mrozie od tygodnia", "crisis_basic_needs"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -113,6 +121,10 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "pali się światło na klatce",
         "tramwaj stoi na torach, spóźnię się na wizytę",
         "lata temu przeszłam przez przemoc w domu, dziś chcę pomagać innym",
+        "chcę raz na zawsze skończyć z długami",
+        "potrzebuję pogotowia opiekuńczego dla dziecka",
+        "zegar na wieży bije dwunastą, a ja dalej czekam",
+        "bije się z myślami, czy tam iść",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
