@@ -21,6 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from typing_extensions import override
 
+from bot.nlp.courtesy import content_of
 from bot.nlp.part_model import PartModel
 from bot.other_question import texts_to_read
 
@@ -74,6 +75,8 @@ class PartReader(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if self._model and text:
-                parts = dict.fromkeys([text, *texts_to_read(text)])
-                message.set(PART_READINGS, {p: self._model.probabilities(p) for p in parts})
+                parts = {p: self._model.probabilities(p) for p in texts_to_read(text)}
+                # The whole message as the classifiers read it, without its courtesies.
+                whole = self._model.probabilities(content_of(message))
+                message.set(PART_READINGS, {**parts, text: whole})
         return messages

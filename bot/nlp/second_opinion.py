@@ -11,6 +11,8 @@ kogo?") is left to the dialogue, which reads it in the topic under discussion.
 is sure of a topic the assistant knows ("psycholog w mopsie jest?"), that topic is answered.
 Which aspect a short follow-up asks about ("a kto za to płaci?": cost or funding) is decided by
 both models together, each model's shares counting equally, as the answer of a retrieval intent is.
+A greeting before something unclear that asks nothing is answered as the greeting (CourtesyFilter
+has hidden the greeting from the classifiers).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.clarify import FALLBACK_INTENT, OUT_OF_SCOPE, Topic, load_topics
 from bot.follow_up import ASPECTS
 from bot.nlp.component import UntrainedComponent
+from bot.nlp.courtesy import GREETED, content_of
 from bot.nlp.crisis import is_crisis
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.ranking import choose_answer
@@ -41,6 +44,8 @@ FOLLOW_UP_WORDS = 6
 # consent button's own words typed out) is a polite no, while a misspelt "dizękuję" stays thanks.
 CLOSE_CALLS = frozenset({frozenset({"thank", "goodbye"}), frozenset({"thank", "deny"})})
 DENY = "deny"
+GREETING = "greet"
+_QUESTION = "?"
 _SAYS_NO = re.compile(r"\bnie\b", re.IGNORECASE)
 # Not topics the assistant tells about: whether a question is about one's own case or a general
 # rule it cannot answer, DIET's choice between own_case and out_of_scope stands.
@@ -97,7 +102,11 @@ class SecondOpinion(UntrainedComponent):
                     sure_reading(reading, self._aspects) if _short(message) else None
                 )
             elif intent == FALLBACK_INTENT:
-                sure = _close_call(message) or self._unclear(message, reading, readings.values())
+                sure = (
+                    _close_call(message)
+                    or self._unclear(message, reading, readings.values())
+                    or _greeting_with_a_story(message)
+                )
             elif intent in self._aspects and _short(message):
                 sure = self._agreed_aspect(message, reading)
             if sure:
@@ -146,7 +155,14 @@ class SecondOpinion(UntrainedComponent):
 
 def _short(message: Message) -> bool:
     """As short as a follow-up that names no topic ("a w jaki sposób można się zgłosić?")."""
-    return len((message.get(TEXT) or "").split()) <= FOLLOW_UP_WORDS
+    return len(content_of(message).split()) <= FOLLOW_UP_WORDS
+
+
+def _greeting_with_a_story(message: Message) -> tuple[str, float] | None:
+    """A greeting followed by something unclear that asks nothing ("dzień dobry, coś mi się nie
+    układa"): the greeting's answer asks what the person needs, rather than two topics."""
+    greeted = message.get(GREETED) and _QUESTION not in content_of(message)
+    return (GREETING, SURE) if greeted else None
 
 
 def _close_call(message: Message) -> tuple[str, float] | None:

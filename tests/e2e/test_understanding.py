@@ -107,6 +107,17 @@ def test_a_life_situation_gets_a_warm_answer_with_the_branch(rasa_stack: RasaSta
     assert {b["payload"] for b in turn.buttons} >= {"/find_branch", "/request_human"}
 
 
+def test_a_greeting_or_a_closing_around_a_message_does_not_hide_it(rasa_stack: RasaStack) -> None:
+    """A short message after "Dzień dobry" or before a closing was answered with the greeting
+    or the thanks."""
+    (job,) = chat(rasa_stack, "Dzień dobry, nie mam pracy")
+    (money,) = chat(rasa_stack, "dobry wieczor, nie mam z czego zyc")
+    (debts,) = chat(rasa_stack, "mam dlugi. Z gory dziekuje za odpowiedz")
+    assert job.first == "situation/no_job"
+    assert money.first == "situation/no_money"
+    assert debts.first == "situation/debts"
+
+
 @pytest.mark.parametrize(
     "text",
     [

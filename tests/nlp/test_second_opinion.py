@@ -6,6 +6,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.clarify import FALLBACK_INTENT, OUT_OF_SCOPE
+from bot.nlp.courtesy import CONTENT, GREETED
 from bot.nlp.part_reader import PART_READINGS
 from bot.nlp.second_opinion import SecondOpinion, sure_reading
 
@@ -182,3 +183,19 @@ def test_the_aspect_of_a_short_follow_up_is_what_both_models_favour_together() -
     leaning = _parsed("a ile to kosztuje?", ranking, {"ask_funding": 0.5, "ask_cost": 0.45})
     SecondOpinion.from_data().process([leaning])
     assert leaning.get(INTENT)["name"] == "ask_cost"
+
+
+def test_a_greeting_with_an_unclear_story_is_greeted_back() -> None:
+    """ "Dzień dobry, coś mi się nie układa": the greeting's answer asks what one needs."""
+    unclear = {OUT_OF_SCOPE: 0.25, "own_case": 0.25, "help": 0.2}
+    story = _unsure("Dzień dobry, coś mi się nie układa", "own_case", unclear)
+    story.set(CONTENT, "coś mi się nie układa")
+    story.set(GREETED, True)
+    question = _unsure("Dzień dobry, a jak to jest z tym?", "own_case", unclear)
+    question.set(CONTENT, "a jak to jest z tym?")
+    question.set(GREETED, True)
+    not_greeted = _unsure("coś mi się nie układa", "own_case", unclear)
+    SecondOpinion.from_data().process([story, question, not_greeted])
+    assert story.get(INTENT)["name"] == "greet"
+    assert question.get(INTENT)["name"] == FALLBACK_INTENT
+    assert not_greeted.get(INTENT)["name"] == FALLBACK_INTENT
