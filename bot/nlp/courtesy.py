@@ -35,6 +35,8 @@ _SLIP_LENGTH = 5
 _QUESTION = "?"
 # A signature after a closing: at most a first name and a surname, capitalised.
 _SIGNATURE = 2
+# A question word opens a question within its first two words ("a gdzie to jest").
+_QUESTION_WORD_AT = 2
 
 Phrase = tuple[str, ...]
 
@@ -70,12 +72,17 @@ class Courtesies:
     addressees: list[Phrase]
     closings: list[Phrase]
     thanks: list[Phrase]
+    questions: frozenset[str]  # folded
 
     @classmethod
     def load(cls, path: Path | None = None) -> Courtesies:
         raw = yaml.safe_load((path or data_file("courtesies.yml")).read_text("utf-8")) or {}
         return cls(
-            *(_phrases(raw.get(key)) for key in ("openings", "addressees", "closings", "thanks"))
+            openings=_phrases(raw.get("openings")),
+            addressees=_phrases(raw.get("addressees")),
+            closings=_phrases(raw.get("closings")),
+            thanks=_phrases(raw.get("thanks")),
+            questions=frozenset(fold_diacritics(w.lower()) for w in raw.get("questions") or []),
         )
 
     def content(self, tokens: Sequence[Token]) -> tuple[int, int]:
@@ -131,11 +138,19 @@ class Courtesies:
                 last = tail[-len(phrase) :]
                 if len(last) < len(phrase) or not _match(tokens, last, [phrase]):
                     continue
-                if not after_question or (
-                    last[0] > 0 and tokens[last[0] - 1].text.endswith(_QUESTION)
-                ):
+                if not after_question or self._asks(tokens, tail[: -len(phrase)], last[0]):
                     return phrase
         return None
+
+    def _asks(self, tokens: Sequence[Token], words: list[int], thanks: int) -> bool:
+        """Whether the words before the thanks (at token `thanks`) ask something: a question mark
+        ends them, or a question word opens them ("czy jest psycholog dzięki")."""
+        if not words:
+            return False
+        if any(token.text.endswith(_QUESTION) for token in tokens[words[-1] : thanks]):
+            return True
+        lead = (fold_diacritics(tokens[i].text.lower()) for i in words[:_QUESTION_WORD_AT])
+        return any(word in self.questions for word in lead)
 
 
 def _match(tokens: Sequence[Token], words: list[int], phrases: list[Phrase]) -> Phrase | None:

@@ -42,6 +42,7 @@ def read(courtesy: CourtesyFilter, text: str) -> Message:
         ("Hej, dzień dobry. Jak się zapisać? Dziękuję, pozdrawiam", "Jak się zapisać?"),
         ("jak się zapisać? Z góry dziękuję za odpowiedź.", "jak się zapisać?"),
         ("a dla kogo to jest? dzieki", "a dla kogo to jest?"),
+        ("a gdzie jest ta filia dziekuje", "a gdzie jest ta filia"),
         ("Gdzie jest filia? Pozdrawiam, Jan Kowalski", "Gdzie jest filia?"),
         ("mieszkam w Nowej Hucie pozdrawiam", "mieszkam w Nowej Hucie"),
         ("Dzień dobry, mam takie pytanie: czy jest psycholog?", "czy jest psycholog?"),
@@ -66,6 +67,7 @@ def test_the_classifiers_read_what_the_message_says(
         "Pozdrawiam",
         "nie, dziękuję",  # a polite no: thanks are a closing only after a question
         "dziękuję, to wszystko",
+        "wszystko jasne, dzięki",
         "część mojego zasiłku zabrali",  # "część" is not "cześć"
         "pozdrawiam Nowa Huta",
         "Pani Anno, kiedy mogę przyjść?",
