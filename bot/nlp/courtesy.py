@@ -126,8 +126,8 @@ class Courtesies:
     def _closing(
         self, tokens: Sequence[Token], tail: list[int], signature: bool = False
     ) -> Phrase | None:
-        """The closing that the words at `tail` end with: any of `closings`, or thanks right
-        after a question; before a signature, only one of `closings`."""
+        """The closing that the words at `tail` end with: any of `closings`, or thanks after a
+        question; before a signature, only one of `closings`."""
         kinds = (
             ((self.closings, False),)
             if signature
