@@ -75,8 +75,11 @@ class PartReader(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if self._model and text:
-                parts = {p: self._model.probabilities(p) for p in texts_to_read(text)}
-                # The whole message as the classifiers read it, without its courtesies.
-                whole = self._model.probabilities(content_of(message))
-                message.set(PART_READINGS, {**parts, text: whole})
+                # The whole message as the classifiers read it, without its courtesies; each
+                # part once, and a part that is the whole message is the whole reading.
+                readings = {text: self._model.probabilities(content_of(message))}
+                for part in texts_to_read(text):
+                    if part not in readings:
+                        readings[part] = self._model.probabilities(part)
+                message.set(PART_READINGS, readings)
         return messages
