@@ -76,4 +76,5 @@ def load_requests() -> PhraseLexicon:
 def asks_to_be_contacted(lexicon: PhraseLexicon, words: list[str]) -> bool:
     """Whether the words ask someone to call or write to the writer, without a "nie"."""
     lemmas = lexicon.lemmas(words)
-    return _NEGATION not in lemmas and lexicon.match(lemmas) == REQUEST_HUMAN
+    negated = any(_NEGATION in readings for readings in lemmas)
+    return not negated and lexicon.match(lemmas) == REQUEST_HUMAN

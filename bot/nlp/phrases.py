@@ -2,7 +2,9 @@
 
 A phrase matches when its words occur in the message in the same order, at most a few words
 apart, on folded Morfeusz lemmas: inflection and missing Polish letters do not matter, and "nie"
-in another clause does not turn a sentence into a crisis. A lexicon file maps intents to phrases,
+in another clause does not turn a sentence into a crisis. A message word counts with each of its
+plausible lemmas (MorfeuszAnalyser.plausible): "mnie lal" is "mnie lał" although the dictionary
+also knows "lal" as a form of "lala". A lexicon file maps intents to phrases,
 and its `everyday` list holds phrases in which the words have another sense.
 """
 
@@ -36,6 +38,7 @@ MIN_TYPO_LENGTH = 4
 EVERYDAY = "everyday"
 
 Phrase = tuple[str, ...]
+Readings = frozenset[str]  # a message word's plausible lemmas, as phrase words are compared
 
 Lexicon = TypeVar("Lexicon", bound="PhraseLexicon")
 
@@ -109,14 +112,17 @@ class PhraseLexicon:
         )
         return tuple(key for key, pos in keys if pos not in _IGNORED_POS)
 
-    def lemmas(self, words: Iterable[str]) -> list[str]:
-        """The message's words as the lexicon compares them (lemmas; pronouns as written; a word
-        the dictionary does not know, as the lexicon word it is a slip of)."""
+    def lemmas(self, words: Iterable[str]) -> list[Readings]:
+        """The message's words as the lexicon compares them: each word's plausible lemmas
+        (pronouns as written), or for a word the dictionary does not know, the lexicon word it
+        is a slip of."""
         keys = []
         for word in (w.lower() for w in words):
-            lemma, pos = self._analyser.lemma_pos(word)
-            key = _word_key(word, lemma, pos)
-            keys.append(key if pos else self._slip_of(key))
+            readings = self._analyser.plausible(word)
+            if readings:
+                keys.append(frozenset(_word_key(word, lemma, pos) for lemma, pos in readings))
+            else:
+                keys.append(frozenset({self._slip_of(fold_diacritics(word))}))
         return keys
 
     def _slip_of(self, key: str) -> str:
@@ -134,11 +140,11 @@ class PhraseLexicon:
             meant &= near  # a word written in its dictionary form is that word
         return meant.pop() if len(meant) == 1 else key
 
-    def says_everyday(self, lemmas: list[str]) -> bool:
+    def says_everyday(self, lemmas: list[Readings]) -> bool:
         """Whether an everyday phrase ("zabić się ze śmiechu") occurs in the message."""
         return any(next(_spans(phrase, lemmas), None) for phrase in self._everyday)
 
-    def match(self, lemmas: list[str]) -> str | None:
+    def match(self, lemmas: list[Readings]) -> str | None:
         """The intent whose phrase occurs in the message, outside every everyday phrase."""
         harmless = {i for phrase in self._everyday for span in _spans(phrase, lemmas) for i in span}
         for intent, phrases in self._phrases.items():
@@ -152,20 +158,22 @@ def _word_key(word: str, lemma: str, pos: str) -> str:
     return fold_diacritics(word if pos in _FORM_POS else lemma)
 
 
-def _spans(phrase: Phrase, lemmas: list[str]) -> Iterator[set[int]]:
+def _spans(phrase: Phrase, lemmas: list[Readings]) -> Iterator[set[int]]:
     """Each occurrence of `phrase` in order within `lemmas`, as the positions of its words.
 
     Each word stands at most MAX_GAP words after the previous one; "się" right after its verb.
     """
-    for start, lemma in enumerate(lemmas):
-        if lemma != phrase[0]:
+    for start, readings in enumerate(lemmas):
+        if phrase[0] not in readings:
             continue
         positions = [start]
         for word in phrase[1:]:
             gap = 0 if word == _CLITIC else MAX_GAP
-            window = lemmas[positions[-1] + 1 : positions[-1] + 2 + gap]
-            if word not in window:
+            after = positions[-1] + 1
+            window = range(after, min(after + 1 + gap, len(lemmas)))
+            found = next((i for i in window if word in lemmas[i]), None)
+            if found is None:
                 break
-            positions.append(positions[-1] + 1 + window.index(word))
+            positions.append(found)
         else:
             yield set(positions)

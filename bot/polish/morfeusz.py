@@ -41,6 +41,7 @@ class MorfeuszAnalyser:
         self._morfeusz = morfeusz2.Morfeusz(expand_tags=False)
         self._restore = restore_diacritics
         self.lemma_pos = lru_cache(maxsize=50_000)(self._lemma_pos)
+        self.plausible = lru_cache(maxsize=50_000)(self._plausible)
 
     def _readings(self, word: str) -> list[tuple[str, str, float]]:
         """Known readings of one word as (lemma, coarse tag, rank); lower rank is likelier."""
@@ -86,6 +87,30 @@ class MorfeuszAnalyser:
             if any(rank < 1 for _lemma, _pos, rank in self._readings(spelling)):
                 return True
         return False
+
+    def _plausible(self, word: str) -> frozenset[tuple[str, str]]:
+        """Every (lemma, part of speech) a writer may likely have meant by one lower-cased word.
+
+        `lemma_pos` must choose one; a phrase matcher need not. Equally likely readings all count
+        ("prace": "praca" or "prace"), and an ASCII word the dictionary reads only as a name or a
+        noun may be a common word with its Polish letters skipped ("zycie" is "życie", not a form
+        of the name Zyta; "lal" is "lał", not "lala"). A verb as written is not second-guessed:
+        "zabija" stays "zabijać". Gerunds are left out: "nie chcę takiego życia" says nothing of
+        "żyć". Empty for an unknown word.
+        """
+        readings = [r for r in self._readings(word) if r[1] != "ger"]
+        best = self._best(readings)
+        found = {(lemma, pos) for lemma, pos, rank in readings if best and rank == best[2]}
+        unsure = best is None or best[2] >= _POS_RANK_NOUN
+        if self._restore and word.isascii() and word.isalpha() and unsure:
+            for spelling in islice(self._restorations(word), _MAX_COMMON_CHECKS):
+                found |= {
+                    (lemma, pos)
+                    for lemma, pos, rank in self._readings(spelling)
+                    if rank < 1 and pos != "ger"
+                }
+        lemma, pos = self.lemma_pos(word)
+        return frozenset(found or ({(lemma, pos)} if pos else set()))
 
     def _lemma_pos(self, word: str) -> tuple[str, str]:
         """Lemma and coarse part of speech of one lower-cased word ("" when unknown)."""

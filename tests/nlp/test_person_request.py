@@ -37,6 +37,7 @@ def _words(text: str) -> list[str]:
         "niech się ktoś ze mną skontaktuje",
         "Bardzo proszę o oddzwonienie w sprawie opieki nad mamą",
         "czy ktoś może się do mnie odezwać w sprawie grupy wsparcia",
+        "prosze zeby ktos oddzwonil jutro rano",  # typed without Polish letters
     ],
 )
 def test_asking_to_be_called_or_contacted_is_asking_for_a_person(
