@@ -67,6 +67,12 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("potrzebne pogotowie, mama ma drgawki", "crisis_danger"),
         ("jestem bezdomny, na dworze mróz", "crisis_basic_needs"),
         ("spie na mrozie od tygodnia", "crisis_basic_needs"),
+        ("jeszcze dziś wyjdę przez okno", "crisis_suicide"),
+        ("partner rzuca we mnie krzesłem", "crisis_violence"),
+        ("ojciec bije, jak wypije", "crisis_violence"),
+        ("sąd dał mu zakaz zbliżania się, a on i tak przychodzi", "crisis_violence"),
+        ("byłam na obdukcji po tym, co zrobił", "crisis_violence"),
+        ("leży na przystanku ledwo przytomny", "crisis_danger"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -125,6 +131,14 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "potrzebuję pogotowia opiekuńczego dla dziecka",
         "zegar na wieży bije dwunastą, a ja dalej czekam",
         "bije się z myślami, czy tam iść",
+        "wyjdę przez biuro podawcze czy przez bramę?",
+        "rzuca mi kłody pod nogi w pracy",
+        "jestem ledwo przytomna ze zmęczenia, a wniosek czeka",
+        # Read as typed without Polish letters: "prace" is "pracę", so this is a paper's subject.
+        "pisze prace o przemocy domowej, czy moge porozmawiac z pracownikiem",
+        # A verb as written is not second-guessed: "zabija" is not "zabiją".
+        "syn gra w gry gdzie sie zabija, czy pedagog doradzi",
+        "nie chce takiego zycia na zasilku, szukam pracy",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
@@ -366,6 +380,11 @@ def test_a_laughing_question_answers_the_question_with_the_gentle_line(
         ("byly maz wybil mi zab", "crisis_violence"),  # "zab" alone reads as "żab" (żaba)
         ("mam linke i szukam miejsca", "crisis_suicide"),  # "linke" alone reads as a surname
         ("dzieci sa glodne", "crisis_basic_needs"),
+        ("ojciec mnie lal paskiem", "crisis_violence"),  # "lal" alone reads as "lala" (a doll)
+        ("nie widze sensu zycia", "crisis_suicide"),  # "zycie" alone reads as the name Zyta
+        ("stoje na moscie", "crisis_suicide"),  # "moscie" alone reads as "mość"
+        ("znowu sie potne", "crisis_suicide"),  # "potne" alone reads as "potny"
+        ("zjadl cale opakowanie tabletek", "crisis_danger"),
     ],
 )
 def test_a_phrase_typed_without_polish_letters_is_found(
