@@ -73,6 +73,10 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("sąd dał mu zakaz zbliżania się, a on i tak przychodzi", "crisis_violence"),
         ("byłam na obdukcji po tym, co zrobił", "crisis_violence"),
         ("leży na przystanku ledwo przytomny", "crisis_danger"),
+        ("myślę, żeby ze sobą skończyć", "crisis_suicide"),  # the other word order
+        ("chcę sobie życie odebrać", "crisis_suicide"),
+        ("dziecko zostało samo w samochodzie na słońcu", "crisis_danger"),
+        ("sąsiad leży pod gruzami, słyszę go", "crisis_danger"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -139,6 +143,12 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         # A verb as written is not second-guessed: "zabija" is not "zabiją".
         "syn gra w gry gdzie sie zabija, czy pedagog doradzi",
         "nie chce takiego zycia na zasilku, szukam pracy",
+        # Speaking about the subject, not of oneself.
+        "widziałam film o samobójstwie, czy macie profilaktykę w szkołach",
+        "prowadzimy w szkole zapobieganie przemocy, czy MOPS przyśle kogoś na spotkanie",
+        "przedawkowałam kawę przy tych wnioskach, gdzie je złożyć",
+        "pali się termin, a nie wiem, gdzie jest moja filia",
+        "moje życie zawodowe się skończyło po wypadku, czy jest doradca zawodowy",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
