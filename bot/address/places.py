@@ -69,16 +69,22 @@ def _geographic_lemma(word: str, capitalised: bool) -> str | None:
 
 def lives_in_krakow(tokens: list[Token]) -> bool:
     """ "mieszkam w Krakowie" outweighs a town named elsewhere; "pracuję w Krakowie" does not."""
-    analyser = default_analyser()
     for i in range(2, len(tokens)):
         if tokens[i - 1].key not in ("w", "we"):
             continue
         if _geographic_lemma(tokens[i].surface.lower(), False) != "Kraków":
             continue
-        before = tokens[max(0, i - 4) : i - 1]
-        if any(analyser.lemma_pos(t.key)[0] in _LIVING_VERBS for t in before):
+        if said_to_live_at(tokens, i):
             return True
     return False
+
+
+def said_to_live_at(tokens: list[Token], start: int) -> bool:
+    """Whether a word like "mieszka" stands right before the place at token `start` ("mama
+    mieszka sama na Kurdwanowie"), whoever it is said of."""
+    analyser = default_analyser()
+    before = tokens[max(0, start - 4) : start]
+    return any(analyser.lemma_pos(t.key)[0] in _LIVING_VERBS for t in before)
 
 
 def outside_place(tokens: list[Token], text: str = "") -> str | None:

@@ -18,7 +18,7 @@ from bot.address.index import Entry, FormIndex, Tier
 from bot.address.matching import HouseNumber, Match, Matcher, read_house_number
 from bot.address.model import Candidate, Kind, ParsedAddress, Resolution, Status
 from bot.address.normalise import Token, find_postcodes, tokenise
-from bot.address.places import lives_in_krakow, outside_place
+from bot.address.places import lives_in_krakow, outside_place, said_to_live_at
 
 KRAKOW_POSTCODE_PREFIXES = ("30-", "31-")
 # Before an outside place these say the resident lives there ("w Wieliczce", "z Skawiny"),
@@ -100,6 +100,8 @@ class AddressResolver:
             raw=text,
         )
         outside = [] if lives_in_krakow(tokens) else self._found(matches, ("outside",))
+        if _someone_lives_in_krakow(tokens, streets + places, outside):
+            outside = []
         if self._outside(postcodes, outside, streets + places):
             return Resolution("outside", parsed)
         if streets:
@@ -202,3 +204,12 @@ class AddressResolver:
             return Resolution("resolved", parsed, candidates, districts.pop())
         status: Status = "needs_number" if one_street else "choose"
         return Resolution(status, parsed, candidates)
+
+
+def _someone_lives_in_krakow(
+    tokens: list[Token], krakow: list[_Found], outside: list[_Found]
+) -> bool:
+    """A Kraków place said to be where someone lives, and the town elsewhere not: "mama mieszka
+    sama na Kurdwanowie, ja jestem w Tarnowie" asks for the branch of the mother's address."""
+    lived = [f for f in krakow if said_to_live_at(tokens, f.match.start)]
+    return bool(lived) and not any(said_to_live_at(tokens, f.match.start) for f in outside)

@@ -163,6 +163,9 @@ def test_living_in_krakow_outweighs_a_guess_of_another_gmina(resolver) -> None:
     [
         ("a mama mieszka w krakowie na lagiewnikach, moge dla niej poszukac?", "lagiewnikach"),
         ("jestem z Tarnowa, ale teraz mieszkam w Krakowie na ul. Halszki 5", "Halszki"),
+        # A relative who lives in Kraków, the writer elsewhere: the relative's branch.
+        ("mama mieszka sama na Kurdwanowie, ja jestem w Tarnowie, kto jej pomoże", "Kurdwanowie"),
+        ("tata mieszka na Bieńczycach, a ja pracuję w Niemczech", "Bieńczycach"),
     ],
 )
 def test_a_krakow_address_said_with_living_in_krakow_is_the_address(
@@ -172,6 +175,21 @@ def test_a_krakow_address_said_with_living_in_krakow_is_the_address(
     mention = find_mention(text, guess, resolver)
     assert mention is not None and mention.intent == "inform_address"
     assert place in [e["value"] for e in mention.entities]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mieszkam w Wieliczce, Krakowska 5",
+        "babcia mieszka w Nowej Hucie, ja mieszkam w Wieliczce, gdzie mam się zgłosić",
+    ],
+)
+def test_a_town_said_to_be_home_stays_another_gmina_beside_a_krakow_name(
+    resolver, text: str
+) -> None:
+    guess = {"name": "outside_krakow", "confidence": 0.8}
+    mention = find_mention(text, guess, resolver)
+    assert mention is not None and mention.intent == "outside_krakow"
 
 
 def test_a_district_the_classifier_took_for_one_stays_a_district(resolver) -> None:
