@@ -28,6 +28,7 @@ _IGNORED_POS = {"prep", "conj", "comp", "interp"}
 _FORM_POS = {"ppron12", "ppron3", "siebie"}
 # "się" belongs to the verb right before it: "zabiję się", never "zabije, jak się spóźnię".
 _CLITIC = "sie"
+_NEGATION = "nie"
 # How many other words may stand between two words of a phrase ("nie chcę już żyć").
 MAX_GAP = 2
 # A word the dictionary does not know, from this length on, one typing slip away from a form of
@@ -145,17 +146,25 @@ class PhraseLexicon:
         return any(next(_spans(phrase, lemmas), None) for phrase in self._everyday)
 
     def match(self, lemmas: list[Readings]) -> str | None:
-        """The intent whose phrase occurs in the message, outside every everyday phrase."""
+        """The intent whose phrase occurs in the message, outside every everyday phrase and not
+        denied by a "nie" right before it ("nie głoduję", "nie zabijcie mnie za to pytanie")."""
         harmless = {i for phrase in self._everyday for span in _spans(phrase, lemmas) for i in span}
         for intent, phrases in self._phrases.items():
             for phrase in phrases:
-                if any(not harmless & span for span in _spans(phrase, lemmas)):
+                spans = _spans(phrase, lemmas)
+                if any(not harmless & span and not _denied(span, lemmas) for span in spans):
                     return intent
         return None
 
 
 def _word_key(word: str, lemma: str, pos: str) -> str:
     return fold_diacritics(word if pos in _FORM_POS else lemma)
+
+
+def _denied(span: set[int], lemmas: list[Readings]) -> bool:
+    """Whether "nie" stands right before a phrase that does not start with it."""
+    start = min(span)
+    return start > 0 and _NEGATION in lemmas[start - 1] and _NEGATION not in lemmas[start]
 
 
 def _spans(phrase: Phrase, lemmas: list[Readings]) -> Iterator[set[int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
@@ -10,6 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.crisis import (
     CRISIS_HINT,
+    LEXICON_FILE,
     CrisisLexicon,
     Tier,
     classifier_tier,
@@ -149,6 +151,14 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "przedawkowałam kawę przy tych wnioskach, gdzie je złożyć",
         "pali się termin, a nie wiem, gdzie jest moja filia",
         "moje życie zawodowe się skończyło po wypadku, czy jest doradca zawodowy",
+        # A "nie" right before a phrase denies it.
+        "nie głoduję, ale emerytura mała, gdzie jest tania stołówka",
+        "nie zabijcie mnie za głupie pytanie, co to jest KIS",
+        # Words a phrase shares with everyday ones.
+        "zrobiłam sobie krzywdę na kolanie, kto odśnieża chodnik przed filią",
+        "rzucił mnie mąż i zostałam bez pieniędzy",
+        "wyjdę na balkon, a potem dokończę wniosek",
+        "mam odłożone pieniądze na tabletki dla mamy",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:
@@ -167,6 +177,13 @@ def test_ending_a_habit_or_a_hardship_is_an_everyday_sense(
 
 def test_a_crisis_phrase_beside_an_everyday_one_still_counts(lexicon: CrisisLexicon) -> None:
     assert detect(lexicon, "chcę skończyć z piciem, bo nie chcę już żyć") == "crisis_suicide"
+
+
+def test_every_crisis_phrase_of_the_file_is_found_as_written(lexicon: CrisisLexicon) -> None:
+    """No everyday phrase, and no reading of a word, may hide a crisis phrase itself."""
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    phrases = [(i, p) for i, entries in raw.items() if i != "everyday" for p in entries]
+    assert [(i, p) for i, p in phrases if detect(lexicon, p) != i] == []
 
 
 def test_a_lexicon_entry_must_name_a_crisis_intent(tmp_path) -> None:
