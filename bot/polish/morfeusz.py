@@ -1,4 +1,5 @@
-"""Morfeusz 2 (SGJP dictionary): one lemma and part of speech per Polish word.
+"""Morfeusz 2 (SGJP dictionary): one lemma and part of speech per Polish word, or for phrase
+matching every plausible one.
 
 Residents often type without Polish letters ("jak sie zapisac"), so for a word Morfeusz does not
 know (or knows only as an archaic or dialect form) the analyser tries the spellings with restored
