@@ -100,7 +100,7 @@ class AddressResolver:
             raw=text,
         )
         outside = [] if lives_in_krakow(tokens) else self._found(matches, ("outside",))
-        if _someone_lives_in_krakow(tokens, streets + places, outside):
+        if outside and _someone_lives_in_krakow(tokens, streets + places, outside):
             outside = []
         if self._outside(postcodes, outside, streets + places):
             return Resolution("outside", parsed)

@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.component import UntrainedComponent
 from bot.nlp.crisis import is_crisis
-from bot.nlp.phrases import PhraseLexicon
+from bot.nlp.phrases import NEGATION, PhraseLexicon
 from bot.nlp.ranking import choose_intent
 from bot.paths import data_file
 
@@ -44,7 +44,6 @@ KEPT = frozenset(
         "outside_krakow",
     }
 )
-_NEGATION = "nie"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -76,5 +75,5 @@ def load_requests() -> PhraseLexicon:
 def asks_to_be_contacted(lexicon: PhraseLexicon, words: list[str]) -> bool:
     """Whether the words ask someone to call or write to the writer, without a "nie"."""
     lemmas = lexicon.lemmas(words)
-    negated = any(_NEGATION in readings for readings in lemmas)
+    negated = any(NEGATION in readings for readings in lemmas)
     return not negated and lexicon.match(lemmas) == REQUEST_HUMAN

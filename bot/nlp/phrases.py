@@ -28,7 +28,8 @@ _IGNORED_POS = {"prep", "conj", "comp", "interp"}
 _FORM_POS = {"ppron12", "ppron3", "siebie"}
 # "się" belongs to the verb right before it: "zabiję się", never "zabije, jak się spóźnię".
 _CLITIC = "sie"
-_NEGATION = "nie"
+# A "nie" right before a phrase denies it; the contact requests refuse one anywhere.
+NEGATION = "nie"
 # How many other words may stand between two words of a phrase ("nie chcę już żyć").
 MAX_GAP = 2
 # A word the dictionary does not know, from this length on, one typing slip away from a form of
@@ -164,7 +165,7 @@ def _word_key(word: str, lemma: str, pos: str) -> str:
 def _denied(span: set[int], lemmas: list[Readings]) -> bool:
     """Whether "nie" stands right before a phrase that does not start with it."""
     start = min(span)
-    return start > 0 and _NEGATION in lemmas[start - 1] and _NEGATION not in lemmas[start]
+    return start > 0 and NEGATION in lemmas[start - 1] and NEGATION not in lemmas[start]
 
 
 def _spans(phrase: Phrase, lemmas: list[Readings]) -> Iterator[set[int]]:

@@ -79,15 +79,18 @@ class MorfeuszAnalyser:
     def _best(self, readings: list[tuple[str, str, float]]) -> tuple[str, str, float] | None:
         return min(readings, key=lambda r: r[2]) if readings else None
 
+    def _common_restored(self, word: str) -> Iterator[tuple[str, str]]:
+        """The everyday readings (lemma, part of speech) of `word` with one or two Polish letters
+        put back: further guesses find words nobody meant."""
+        for spelling in islice(self._restorations(word), _MAX_COMMON_CHECKS):
+            yield from ((lemma, pos) for lemma, pos, rank in self._readings(spelling) if rank < 1)
+
     def common_with_diacritics(self, word: str) -> bool:
         """Whether an ASCII word is an everyday word once a Polish letter is put back ("glowie":
         "głowie", though Morfeusz knows "glowie" as the village Glów)."""
         if not (word.isascii() and word.isalpha()):
             return False
-        for spelling in islice(self._restorations(word.lower()), _MAX_COMMON_CHECKS):
-            if any(rank < 1 for _lemma, _pos, rank in self._readings(spelling)):
-                return True
-        return False
+        return next(self._common_restored(word.lower()), None) is not None
 
     def _plausible(self, word: str) -> frozenset[tuple[str, str]]:
         """Every (lemma, part of speech) a writer may likely have meant by one lower-cased word.
@@ -104,14 +107,11 @@ class MorfeuszAnalyser:
         found = {(lemma, pos) for lemma, pos, rank in readings if best and rank == best[2]}
         unsure = best is None or best[2] >= _POS_RANK_NOUN
         if self._restore and word.isascii() and word.isalpha() and unsure:
-            for spelling in islice(self._restorations(word), _MAX_COMMON_CHECKS):
-                found |= {
-                    (lemma, pos)
-                    for lemma, pos, rank in self._readings(spelling)
-                    if rank < 1 and pos != "ger"
-                }
+            found |= {(lemma, pos) for lemma, pos in self._common_restored(word) if pos != "ger"}
+        if found:
+            return frozenset(found)
         lemma, pos = self.lemma_pos(word)
-        return frozenset(found or ({(lemma, pos)} if pos else set()))
+        return frozenset({(lemma, pos)} if pos else ())
 
     def _lemma_pos(self, word: str) -> tuple[str, str]:
         """Lemma and coarse part of speech of one lower-cased word ("" when unknown)."""
