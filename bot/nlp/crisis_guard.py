@@ -1,6 +1,7 @@
 """Rasa NLU component: the crisis answer when a crisis is certain, never for a plain question.
 
-Certain: a phrase of the crisis lexicon (it overrides every other guess), or the classifier sure of
+Certain: a phrase of the crisis lexicon, or someone who cannot be reached for a day or more
+(bot/nlp/unreachable.py), either of which overrides every other guess; or the classifier sure of
 a crisis, or leading where nothing else fits with the part model (PartReader) agreeing. Unsure:
 the message is answered as it asks, and `crisis_hint` in the parse data adds one gentle line with
 the 24/7 numbers after the answer (bot.nlp.crisis.classifier_tier). Placed last among the intent
@@ -31,7 +32,9 @@ from bot.nlp.crisis import (
     likeliest_crisis,
 )
 from bot.nlp.part_reader import PART_READINGS
+from bot.nlp.phrases import Readings
 from bot.nlp.ranking import choose_intent
+from bot.nlp.unreachable import UNREACHABLE_CRISIS, someone_unreachable
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -47,7 +50,7 @@ class CrisisGuard(UntrainedComponent):
         for message in messages:
             words = [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
             lemmas = self._lexicon.lemmas(words)
-            certain = self._lexicon.match(lemmas)
+            certain = self._certain(message, lemmas)
             text = message.get(TEXT) or ""
             joking = certain is not None and jokes_and_asks(text)
             if certain and not joking:
@@ -85,3 +88,13 @@ class CrisisGuard(UntrainedComponent):
             if tier.hint and not home:
                 message.set(CRISIS_HINT, True, add_to_output=True)
         return messages
+
+    def _certain(self, message: Message, lemmas: list[Readings]) -> str | None:
+        """The crisis of a lexicon phrase; for someone who cannot be reached, the kind of crisis
+        the classifier reads, if any ("tata nie wrócił od 2 dni, nie mamy co jeść": basic
+        needs), else danger."""
+        found = self._lexicon.match(lemmas)
+        if found or not someone_unreachable(lemmas):
+            return found
+        guess = (message.get(INTENT) or {}).get("name")
+        return str(guess) if is_crisis(guess) else UNREACHABLE_CRISIS

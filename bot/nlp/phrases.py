@@ -144,16 +144,16 @@ class PhraseLexicon:
 
     def says_everyday(self, lemmas: list[Readings]) -> bool:
         """Whether an everyday phrase ("zabić się ze śmiechu") occurs in the message."""
-        return any(next(_spans(phrase, lemmas), None) for phrase in self._everyday)
+        return any(next(spans(phrase, lemmas), None) for phrase in self._everyday)
 
     def match(self, lemmas: list[Readings]) -> str | None:
         """The intent whose phrase occurs in the message, outside every everyday phrase and not
         denied by a "nie" right before it ("nie głoduję", "nie zabijcie mnie za to pytanie")."""
-        harmless = {i for phrase in self._everyday for span in _spans(phrase, lemmas) for i in span}
+        harmless = {i for phrase in self._everyday for span in spans(phrase, lemmas) for i in span}
         for intent, phrases in self._phrases.items():
             for phrase in phrases:
-                spans = _spans(phrase, lemmas)
-                if any(not harmless & span and not _denied(span, lemmas) for span in spans):
+                found = spans(phrase, lemmas)
+                if any(not harmless & span and not _denied(span, lemmas) for span in found):
                     return intent
         return None
 
@@ -168,7 +168,7 @@ def _denied(span: set[int], lemmas: list[Readings]) -> bool:
     return start > 0 and NEGATION in lemmas[start - 1] and NEGATION not in lemmas[start]
 
 
-def _spans(phrase: Phrase, lemmas: list[Readings]) -> Iterator[set[int]]:
+def spans(phrase: Phrase, lemmas: list[Readings]) -> Iterator[set[int]]:
     """Each occurrence of `phrase` in order within `lemmas`, as the positions of its words.
 
     Each word stands at most MAX_GAP words after the previous one; "się" right after its verb.

@@ -1,0 +1,87 @@
+"""Someone who cannot be reached for a day or more is a crisis; an office nobody answers is not."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlp.crisis import CrisisLexicon
+from bot.nlp.crisis_guard import CrisisGuard
+from bot.nlp.unreachable import someone_unreachable
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> CrisisLexicon:
+    return CrisisLexicon.load()
+
+
+def _words(text: str) -> list[str]:
+    return text.replace(",", " ").replace(".", " ").split()
+
+
+def unreachable(lexicon: CrisisLexicon, text: str) -> bool:
+    return someone_unreachable(lexicon.lemmas(_words(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dziadek nie odbiera telefonu od piatku a mieszka sam",
+        "Moja teściowa od przedwczoraj nie otwiera drzwi",
+        "siostra nie odpowiada od trzech dni, mieszka sama na Ruczaju",
+        "tesc 90 lat drugi dzien nie odbiera",
+        # two signs together need no time
+        "córka miała być w domu o 15, nie wróciła i ma wyłączony telefon",
+        "babcia nie odbiera i nie otwiera",
+    ],
+)
+def test_a_person_silent_for_a_day_or_more_is_found(lexicon: CrisisLexicon, text: str) -> None:
+    assert unreachable(lexicon, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the office does not answer: the contacts, not 112
+        "od wczoraj dzwonie do filii i nikt nie odbiera",
+        "mama mówi, że pracownica nie odbiera od tygodnia",
+        # a short silence, or one with its reason
+        "mama nie odbiera, a potrzebuje jej numer PESEL do wniosku",
+        "dziadek od wczoraj nie odbiera, bo zgubil telefon",
+        "brat nie odbiera od niedzieli, wyjechał do sanatorium",
+        # no person's silence at all
+        "czy filia jest otwarta w czwartek od rana",
+    ],
+)
+def test_an_office_or_an_explained_silence_is_not(lexicon: CrisisLexicon, text: str) -> None:
+    assert not unreachable(lexicon, text)
+
+
+def _guarded(lexicon: CrisisLexicon, text: str, diet: str) -> str:
+    """The intent CrisisGuard leaves when DIET reads `diet` with confidence 0.8."""
+    ranking = [{"name": diet, "confidence": 0.8}, {"name": "out_of_scope", "confidence": 0.2}]
+    message = Message(
+        data={
+            TEXT: text,
+            TOKENS_NAMES[TEXT]: [Token(word, 0) for word in _words(text)],
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+        }
+    )
+    return CrisisGuard(lexicon).process([message])[0].get(INTENT)["name"]
+
+
+def test_the_guard_answers_with_112_whatever_the_classifier_guessed(
+    lexicon: CrisisLexicon,
+) -> None:
+    text = "wujek nie odbiera od wczoraj rana, mieszka sam na Bieżanowie, co robić"
+    assert _guarded(lexicon, text, "find_branch") == "crisis_danger"
+    # a crisis the classifier reads keeps its kind: children left without food
+    hungry = "tata nie wrócił od wczoraj i nie mamy co jeść"
+    assert _guarded(lexicon, hungry, "crisis_basic_needs") == "crisis_basic_needs"
+    assert _guarded(lexicon, "dzwonię do filii od wczoraj i nikt nie odbiera", "contact_info") == (
+        "contact_info"
+    )
