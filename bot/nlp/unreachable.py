@@ -5,8 +5,8 @@ someone to go to the door: 112 first (crisis_danger). No single phrase says it (
 dwóch dni" also fits a branch office nobody answers), so the rule is on three things together:
 a person of the writer's life is the one who does not answer, not an office; the silence has
 lasted since yesterday or for days (or two signs together: not answering and not opening, a
-phone switched off and nobody has seen them); and nothing explains it (a lost phone, a trip).
-Words are compared as the crisis lexicon compares them (PhraseLexicon.lemmas).
+phone switched off and nobody has seen them); and nothing explains it (a lost phone, a trip,
+"okazało się"). Words are compared as the crisis lexicon compares them (PhraseLexicon.lemmas).
 """
 
 from __future__ import annotations
@@ -43,18 +43,21 @@ SIGNS: tuple[Phrase, ...] = tuple(
         "nie wrócić",
         "nie wracać",
         "nikt nie widzieć",
+        "nie dodzwonić",
         "telefon wyłączyć",
         "wyłączyć telefon",
     )
 )
+AFTER_REACH = 3  # words after the sign where the one silent may be named
 # How long: since yesterday, since a weekday, for days (not an hour, which is ordinary).
 SINCE = _folded(
     "wczoraj przedwczoraj rano noc wieczór dzień doba tydzień weekend poniedziałek wtorek "
     "środa czwartek piątek sobota niedziela"
 )
-SINCE_REACH = 4  # words between the sign and how long
-# A silence with a reason given ("bo zgubiła telefon", "wyjechał do sanatorium").
-EXPLAINED = _folded("zgubić zepsuć rozładować rozbić ukraść wyjechać sanatorium")
+SINCE_REACH = 6  # words between the sign and how long ("od piątku dzwonię do taty i nie odbiera")
+# A silence with a reason given ("bo zgubiła telefon", "wyjechał do sanatorium", "okazało się, że
+# była u córki").
+EXPLAINED = _folded("zgubić zepsuć rozładować rozbić ukraść wyjechać sanatorium okazać")
 
 
 def someone_unreachable(lemmas: list[Readings]) -> bool:
@@ -62,7 +65,7 @@ def someone_unreachable(lemmas: list[Readings]) -> bool:
     if any(EXPLAINED & readings for readings in lemmas):
         return False
     found = {
-        sign: [span for span in spans(sign, lemmas) if _said_of_a_person(lemmas[: min(span)])]
+        sign: [span for span in spans(sign, lemmas) if _said_of_a_person(lemmas, span)]
         for sign in SIGNS
     }
     told = [span for sign_spans in found.values() for span in sign_spans]
@@ -70,9 +73,12 @@ def someone_unreachable(lemmas: list[Readings]) -> bool:
     return signs >= 2 or any(_lasting(lemmas, span) for span in told)
 
 
-def _said_of_a_person(before: list[Readings]) -> bool:
-    """The nearest person or office named before the sign is a person."""
-    for readings in reversed(before):
+def _said_of_a_person(lemmas: list[Readings], span: set[int]) -> bool:
+    """The nearest person or office named before the sign is a person; with none before, the
+    first one right after it ("nie mogę się dodzwonić do wujka")."""
+    before = reversed(lemmas[: min(span)])
+    after = lemmas[max(span) + 1 : max(span) + 1 + AFTER_REACH]
+    for readings in (*before, *after):
         if OFFICE & readings:
             return False
         if PEOPLE & readings:
