@@ -116,6 +116,16 @@ def test_told_cogito_ended_where_to_go_is_the_residents_branch(follow_ups, point
     assert follow_ups.answer("cogito", "ask_where", point).responses == ["utter_cogito/labs"]
 
 
+def test_after_the_guide_where_to_get_it_is_not_known(follow_ups, point) -> None:
+    """ "a gdzie można dostać ten poradnik?" is about the guide of 2004-2008, not the old labs
+    nor joining the ended project: the sources do not say."""
+    for aspect in ("ask_where", "ask_how_join"):
+        guide = follow_ups.answer("cogito", aspect, point, answered="cogito/guide_campaign")
+        assert guide.reply is not None and guide.reply.key == "follow_up_unknown", aspect
+        assert not guide.responses
+    assert follow_ups.answer("cogito", "ask_where", point).responses == ["utter_cogito/labs"]
+
+
 def test_after_the_distinction_who_gave_it_is_its_own_answer(follow_ups, point) -> None:
     answer = follow_ups.answer("pora", "ask_organiser", point, answered="pora/award")
     assert answer.responses == ["utter_pora/award"]
