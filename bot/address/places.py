@@ -31,6 +31,10 @@ _NOT_A_MUNICIPALITY = word_set(
     " austria szwajcaria szwecja norwegia dania finlandia islandia lotwa estonia wegry rumunia"
     " bulgaria grecja chorwacja serbia moldawia gruzja armenia azerbejdzan kazachstan turcja"
     " usa ameryka kanada australia wietnam chiny indie filipiny nepal kolumbia wenezuela"
+    # cities abroad that people living in Kraków fled or came from ("ja z Charkowa, szukam
+    # pracy w Krakowie"): where they come from, not the gmina they live in
+    " kijow charkow lwow odessa zaporoze dniepr tarnopol zytomierz czernihow poltawa donieck"
+    " lugansk czerniowce uzhorod wilno grodno homel witebsk moskwa kiszyniow tbilisi"
 )
 _PROPER = {"nazwa_geograficzna"}
 _LIVING_VERBS = frozenset({"mieszkać", "zamieszkać", "zamieszkiwać", "zamieszkały"})

@@ -39,6 +39,8 @@ def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
         "z mamą mieszkam w bloku",
         "Pomoc, gdzie mam iść?",
         "syn jest w Anglii, a tata tu został sam",  # a country abroad is no gmina
+        "uciekłam z Zaporoża z dwójką dzieci, szukamy pomocy",  # nor a city people fled from
+        "ja z charkowa, szukam pracy w krakowie",
         "Sąsiadka, starsza pani, od tygodnia nie wychodzi z domu",  # capital of the sentence
         "Szczęść Boże",
         "Wolę nie mówić",  # a verb, not the village Wola
