@@ -26,7 +26,7 @@ def _folded(words: str) -> frozenset[str]:
 PEOPLE = _folded(
     "mama matka tata tato ojciec brat siostra babcia dziadek babka syn córka mąż żona dziecko "
     "ciocia ciotka wujek teściowa teść sąsiad sąsiadka przyjaciel przyjaciółka kolega "
-    "koleżanka partner partnerka wnuk wnuczka senior seniorka"
+    "koleżanka partner partnerka wnuk wnuczka senior seniorka podopieczny podopieczna"
 )
 # Who else may not answer: the office, whose silence is an ordinary question for the contacts.
 OFFICE = _folded(
