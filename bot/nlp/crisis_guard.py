@@ -32,6 +32,7 @@ from bot.nlp.crisis import (
     likeliest_crisis,
 )
 from bot.nlp.part_reader import PART_READINGS
+from bot.nlp.past_hardship import told_as_over
 from bot.nlp.phrases import Readings
 from bot.nlp.ranking import choose_intent
 from bot.nlp.unreachable import UNREACHABLE_CRISIS, someone_unreachable
@@ -50,7 +51,7 @@ class CrisisGuard(UntrainedComponent):
         for message in messages:
             words = [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
             lemmas = self._lexicon.lemmas(words)
-            certain = self._certain(message, lemmas)
+            certain = self._certain(message, words, lemmas)
             text = message.get(TEXT) or ""
             joking = certain is not None and jokes_and_asks(text)
             if certain and not joking:
@@ -89,12 +90,16 @@ class CrisisGuard(UntrainedComponent):
                 message.set(CRISIS_HINT, True, add_to_output=True)
         return messages
 
-    def _certain(self, message: Message, lemmas: list[Readings]) -> str | None:
-        """The crisis of a lexicon phrase; for someone who cannot be reached, the kind of crisis
-        the classifier reads, if any ("tata nie wrócił od 2 dni, nie mamy co jeść": basic
-        needs), else danger."""
-        found = self._lexicon.match(lemmas)
-        if found or not someone_unreachable(lemmas):
-            return found
+    def _certain(self, message: Message, words: list[str], lemmas: list[Readings]) -> str | None:
+        """The crisis of a lexicon phrase, unless the message tells it as over ("kiedyś spałem na
+        dworcu, dziś mam pracę": the models decide); for someone who cannot be reached, the kind
+        of crisis the classifier reads, if any ("tata nie wrócił od 2 dni, nie mamy co jeść":
+        basic needs), else danger."""
+        found = list(self._lexicon.found(lemmas))
+        if found:
+            over = told_as_over(words, lemmas, [span for _intent, span in found])
+            return None if over else found[0][0]
+        if not someone_unreachable(lemmas):
+            return None
         guess = (message.get(INTENT) or {}).get("name")
         return str(guess) if is_crisis(guess) else UNREACHABLE_CRISIS

@@ -146,16 +146,20 @@ class PhraseLexicon:
         """Whether an everyday phrase ("zabić się ze śmiechu") occurs in the message."""
         return any(next(spans(phrase, lemmas), None) for phrase in self._everyday)
 
-    def match(self, lemmas: list[Readings]) -> str | None:
-        """The intent whose phrase occurs in the message, outside every everyday phrase and not
-        denied by a "nie" right before it ("nie głoduję", "nie zabijcie mnie za to pytanie")."""
+    def found(self, lemmas: list[Readings]) -> Iterator[tuple[str, set[int]]]:
+        """Each intent's phrase that occurs in the message, with the positions of its words,
+        outside every everyday phrase and not denied by a "nie" right before it ("nie
+        głoduję", "nie zabijcie mnie za to pytanie")."""
         harmless = {i for phrase in self._everyday for span in spans(phrase, lemmas) for i in span}
         for intent, phrases in self._phrases.items():
             for phrase in phrases:
-                found = spans(phrase, lemmas)
-                if any(not harmless & span and not _denied(span, lemmas) for span in found):
-                    return intent
-        return None
+                for span in spans(phrase, lemmas):
+                    if not harmless & span and not _denied(span, lemmas):
+                        yield intent, span
+
+    def match(self, lemmas: list[Readings]) -> str | None:
+        """The intent of the first phrase found in the message (self.found)."""
+        return next((intent for intent, _span in self.found(lemmas)), None)
 
 
 def _word_key(word: str, lemma: str, pos: str) -> str:
