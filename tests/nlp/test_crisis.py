@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.crisis import (
@@ -22,6 +20,7 @@ from bot.nlp.crisis import (
 )
 from bot.nlp.crisis_guard import CrisisGuard
 from bot.nlp.part_reader import PART_READINGS
+from tests.nlp.parsed import parsed
 
 
 @pytest.fixture(scope="module")
@@ -368,17 +367,8 @@ def _guarded(lexicon: CrisisLexicon, text: str) -> Message:
         {"name": "crisis_suicide", "confidence": 0.95},
         {"name": "out_of_scope", "confidence": 0.05},
     ]
-    words = text.replace(",", " ").split()
-    message = Message(
-        data={
-            TEXT: text,
-            TOKENS_NAMES[TEXT]: [Token(word, 0) for word in words],
-            INTENT: ranking[0],
-            INTENT_RANKING_KEY: ranking,
-            PART_READINGS: {text: {"crisis_suicide": 0.6, "out_of_scope": 0.4}},
-        }
-    )
-    return CrisisGuard(lexicon).process([message])[0]
+    readings = {text: {"crisis_suicide": 0.6, "out_of_scope": 0.4}}
+    return CrisisGuard(lexicon).process([parsed(text, ranking, **{PART_READINGS: readings})])[0]
 
 
 def test_an_everyday_phrase_keeps_the_classifiers_crisis_unsure(lexicon: CrisisLexicon) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT
 
 from bot.nlp.crisis import CrisisLexicon
 from bot.nlp.crisis_guard import CrisisGuard
 from bot.nlp.past_hardship import told_as_over
+from tests.nlp.parsed import parsed, words
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +16,11 @@ def lexicon() -> CrisisLexicon:
     return CrisisLexicon.load()
 
 
-def _words(text: str) -> list[str]:
-    return text.replace(",", " ").replace(".", " ").split()
-
-
 def over(lexicon: CrisisLexicon, text: str) -> bool:
-    words = _words(text)
-    lemmas = lexicon.lemmas(words)
+    lemmas = lexicon.lemmas(words(text))
     spans = [span for _intent, span in lexicon.found(lemmas)]
     assert spans, f"no crisis phrase in {text!r}"
-    return told_as_over(words, lemmas, spans)
+    return told_as_over(words(text), lemmas, spans)
 
 
 @pytest.mark.parametrize(
@@ -69,12 +62,4 @@ def test_the_guard_lets_the_models_decide_on_a_hardship_told_as_over(
         {"name": "thank", "confidence": 0.9},
         {"name": "crisis_basic_needs", "confidence": 0.1},
     ]
-    message = Message(
-        data={
-            TEXT: text,
-            TOKENS_NAMES[TEXT]: [Token(word, 0) for word in _words(text)],
-            INTENT: ranking[0],
-            INTENT_RANKING_KEY: ranking,
-        }
-    )
-    assert CrisisGuard(lexicon).process([message])[0].get(INTENT)["name"] == "thank"
+    assert CrisisGuard(lexicon).process([parsed(text, ranking)])[0].get(INTENT)["name"] == "thank"

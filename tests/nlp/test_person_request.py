@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT
 
 from bot.nlp.person_request import (
     REQUESTS_FILE,
@@ -16,15 +13,12 @@ from bot.nlp.person_request import (
     load_requests,
 )
 from bot.nlp.phrases import PhraseLexicon
+from tests.nlp.parsed import parsed, words
 
 
 @pytest.fixture(scope="module")
 def lexicon() -> PhraseLexicon:
     return load_requests()
-
-
-def _words(text: str) -> list[str]:
-    return text.replace(",", " ").split()
 
 
 @pytest.mark.parametrize(
@@ -43,7 +37,7 @@ def _words(text: str) -> list[str]:
 def test_asking_to_be_called_or_contacted_is_asking_for_a_person(
     lexicon: PhraseLexicon, text: str
 ) -> None:
-    assert asks_to_be_contacted(lexicon, _words(text))
+    assert asks_to_be_contacted(lexicon, words(text))
 
 
 @pytest.mark.parametrize(
@@ -60,20 +54,12 @@ def test_asking_to_be_called_or_contacted_is_asking_for_a_person(
     ],
 )
 def test_calling_mops_oneself_or_declining_a_call_is_not(lexicon: PhraseLexicon, text: str) -> None:
-    assert not asks_to_be_contacted(lexicon, _words(text))
+    assert not asks_to_be_contacted(lexicon, words(text))
 
 
 def _read(lexicon: PhraseLexicon, text: str, intent: str) -> str:
     ranking = [{"name": intent, "confidence": 0.7}, {"name": "request_human", "confidence": 0.3}]
-    message = Message(
-        data={
-            TEXT: text,
-            TOKENS_NAMES[TEXT]: [Token(word, 0) for word in _words(text)],
-            INTENT: ranking[0],
-            INTENT_RANKING_KEY: ranking,
-        }
-    )
-    return PersonRequest(lexicon).process([message])[0].get(INTENT)["name"]
+    return PersonRequest(lexicon).process([parsed(text, ranking)])[0].get(INTENT)["name"]
 
 
 def test_a_call_about_a_form_of_support_is_a_request_for_a_person(lexicon: PhraseLexicon) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT
 
 from bot.nlp.crisis import CrisisLexicon
 from bot.nlp.crisis_guard import CrisisGuard
 from bot.nlp.unreachable import someone_unreachable
+from tests.nlp.parsed import parsed, words
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +16,8 @@ def lexicon() -> CrisisLexicon:
     return CrisisLexicon.load()
 
 
-def _words(text: str) -> list[str]:
-    return text.replace(",", " ").replace(".", " ").split()
-
-
 def unreachable(lexicon: CrisisLexicon, text: str) -> bool:
-    return someone_unreachable(lexicon.lemmas(_words(text)))
+    return someone_unreachable(lexicon.lemmas(words(text)))
 
 
 @pytest.mark.parametrize(
@@ -67,15 +61,7 @@ def test_an_office_or_an_explained_silence_is_not(lexicon: CrisisLexicon, text: 
 def _guarded(lexicon: CrisisLexicon, text: str, diet: str) -> str:
     """The intent CrisisGuard leaves when DIET reads `diet` with confidence 0.8."""
     ranking = [{"name": diet, "confidence": 0.8}, {"name": "out_of_scope", "confidence": 0.2}]
-    message = Message(
-        data={
-            TEXT: text,
-            TOKENS_NAMES[TEXT]: [Token(word, 0) for word in _words(text)],
-            INTENT: ranking[0],
-            INTENT_RANKING_KEY: ranking,
-        }
-    )
-    return CrisisGuard(lexicon).process([message])[0].get(INTENT)["name"]
+    return CrisisGuard(lexicon).process([parsed(text, ranking)])[0].get(INTENT)["name"]
 
 
 def test_the_guard_answers_with_112_whatever_the_classifier_guessed(
