@@ -33,7 +33,8 @@ OFFICE = _folded(
     "filia mops ośrodek pracownik pracownica urząd punkt infolinia numer biuro opieka "
     "administracja spółdzielnia przychodnia lekarz sekretariat"
 )
-# Not answering, not opening, not back; the words as PhraseLexicon compares them.
+# Not answering, not opening, not back, missing ("nie ma jej do tej pory"); the words as
+# PhraseLexicon compares them.
 SIGNS: tuple[Phrase, ...] = tuple(
     tuple(fold_diacritics(word) for word in sign.split())
     for sign in (
@@ -46,6 +47,9 @@ SIGNS: tuple[Phrase, ...] = tuple(
         "nie dodzwonić",
         "telefon wyłączyć",
         "wyłączyć telefon",
+        "zaginąć",
+        "nie mieć jej ten pora",
+        "nie mieć go ten pora",
     )
 )
 AFTER_REACH = 3  # words after the sign where the one silent may be named

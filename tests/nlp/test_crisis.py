@@ -78,6 +78,22 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("chcę sobie życie odebrać", "crisis_suicide"),
         ("dziecko zostało samo w samochodzie na słońcu", "crisis_danger"),
         ("sąsiad leży pod gruzami, słyszę go", "crisis_danger"),
+        # Hurting or punishing oneself, a calm farewell.
+        ("jak jest zle to przypalam sie papierosem po rekach", "crisis_suicide"),
+        ("wiem, że zasługuję na karę, więc nic nie jem", "crisis_suicide"),
+        ("niedługo zniknę na dobre i nikt nie zauważy", "crisis_suicide"),
+        # Documents kept by whoever one works for.
+        ("pracodawca zabrał nam dokumenty i mówi, że odda po sezonie", "crisis_violence"),
+        # Someone who cannot be woken or got up, is confused, burnt, shut in, in smoke.
+        ("wujek śpi od rana i nie można go obudzić", "crisis_danger"),
+        ("dziadek upadł i leży w łazience, sama go nie podniosę", "crisis_danger"),
+        ("tata nie reaguje na głos, oczy ma otwarte", "crisis_danger"),
+        ("ciocia nagle zaczęła bełkotać przy obiedzie", "crisis_danger"),
+        ("syn oblał się wrzątkiem z garnka", "crisis_danger"),
+        ("pod sklepem w zamkniętym aucie płacze dziecko", "crisis_danger"),
+        ("na klatce pełno dymu, nic nie widać", "crisis_danger"),
+        ("chyba zatruliśmy się czadem, boli głowa", "crisis_danger"),
+        ("w nocy pękła ściana w bloku i coś trzeszczy", "crisis_danger"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -158,6 +174,10 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "rzucił mnie mąż i zostałam bez pieniędzy",
         "wyjdę na balkon, a potem dokończę wniosek",
         "mam odłożone pieniądze na tabletki dla mamy",
+        "nie mogę obudzić syna do szkoły, czy jest jakiś pedagog",
+        "u nas materac leży na podłodze, czy dostanę łóżko",
+        "dym papierosowy od sąsiada wchodzi do mieszkania, gdzie to zgłosić",
+        "zupa się przypaliła, a ja czekam na telefon z filii",
     ],
 )
 def test_everyday_questions_raise_no_alarm(lexicon: CrisisLexicon, text: str) -> None:

@@ -33,6 +33,9 @@ def unreachable(lexicon: CrisisLexicon, text: str) -> bool:
         # two signs together need no time
         "córka miała być w domu o 15, nie wróciła i ma wyłączony telefon",
         "babcia nie odbiera i nie otwiera",
+        # gone missing
+        "mój brat zaginął wczoraj wieczorem",
+        "tata poszedł rano na spacer i nie ma go do tej pory",
     ],
 )
 def test_a_person_silent_for_a_day_or_more_is_found(lexicon: CrisisLexicon, text: str) -> None:
@@ -52,6 +55,7 @@ def test_a_person_silent_for_a_day_or_more_is_found(lexicon: CrisisLexicon, text
         "sąsiad od wczoraj nie otwierał, ale okazało się, że był w szpitalu na badaniach",
         # no person's silence at all
         "czy filia jest otwarta w czwartek od rana",
+        "zaginął mi wniosek w filii od poniedziałku",
     ],
 )
 def test_an_office_or_an_explained_silence_is_not(lexicon: CrisisLexicon, text: str) -> None:
