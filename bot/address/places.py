@@ -8,11 +8,14 @@ gmina…) names a place outside Kraków once the gazetteer has found nothing in 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+from babel import Locale
 
 from bot.address.morphology import morfeusz
 from bot.address.normalise import Token
-from bot.polish.morfeusz import default_analyser
+from bot.polish.morfeusz import MorfeuszAnalyser, default_analyser
 from bot.polish.text import fold_diacritics, word_set
 
 # Words before a place that say the resident lives or comes from there.
@@ -20,24 +23,43 @@ _LOCALITY_WORDS = word_set(
     "w we z ze pod spod kolo niedaleko okolice okolicy okolicach gmina gminie gminy gm powiat"
     " powiecie miejscowosc miejscowosci wies wsi wioska wiosce wioski wioske osada"
 )
-# Geographical names that are not a municipality of residence: Kraków itself, countries and
-# regions (a resident "z Ukrainy" may well live in Kraków), the European Union ("pieniądze z Unii"),
-# rivers and mountains.
+
+_ADJECTIVES = {"adj", "ppas"}
+
+
+def _territories() -> str:
+    """The Polish names of the world's countries and continents (CLDR, through Babel), word by
+    word: a family "w Anglii" or a film about "głód w Afryce" names no gmina of residence. The
+    adjectives of longer names ("Nowa" Zelandia) stay out: "w Nowym Wiśniczu" is a town."""
+    analyser = default_analyser()
+    words = []
+    for name in Locale("pl").territories.values():
+        parts = re.findall(r"[^\W\d_]+", name.lower())
+        words += [w for w in parts if len(parts) == 1 or not _ADJECTIVES & _tags(analyser, w)]
+    return fold_diacritics(" ".join(words))
+
+
+def _tags(analyser: MorfeuszAnalyser, word: str) -> set[str]:
+    return {pos for _lemma, pos in analyser.plausible(word)}
+
+
+# Geographical names that are not a municipality of residence: Kraków itself, countries,
+# continents and regions (a resident "z Ukrainy" may well live in Kraków), the European Union
+# ("pieniądze z Unii"), rivers and mountains.
 _NOT_A_MUNICIPALITY = word_set(
-    "krakow polska ukraina rosja bialorus litwa niemcy czechy slowacja europa malopolska"
-    " malopolskie slask wisla tatry beskidy gory unia szczescie"  # "Szczęść Boże" greets
-    # countries residents' families work or come from ("syn jest w Anglii, a mama tu sama")
-    " anglia szkocja irlandia brytania holandia belgia francja hiszpania wlochy portugalia"
-    " austria szwajcaria szwecja norwegia dania finlandia islandia lotwa estonia wegry rumunia"
-    " bulgaria grecja chorwacja serbia moldawia gruzja armenia azerbejdzan kazachstan turcja"
-    " usa ameryka kanada australia wietnam chiny indie filipiny nepal kolumbia wenezuela"
+    "krakow malopolska malopolskie slask wisla tatry beskidy gory unia szczescie"  # "Szczęść Boże"
+    " anglia szkocja"  # parts of a country CLDR names as a whole ("Wielka Brytania")
     # cities abroad that people living in Kraków fled or came from ("ja z Charkowa, szukam
     # pracy w Krakowie"): where they come from, not the gmina they live in
     " kijow charkow lwow odessa zaporoze dniepr tarnopol zytomierz czernihow poltawa donieck"
     " lugansk czerniowce uzhorod wilno grodno homel witebsk moskwa kiszyniow tbilisi"
+    f" {_territories()}"
 )
 _PROPER = {"nazwa_geograficzna"}
 _LIVING_VERBS = frozenset({"mieszkać", "zamieszkać", "zamieszkiwać", "zamieszkały"})
+# Words before a town that say it is where one works, studies or was born, not one's home.
+_NOT_HOME_WORDS = frozenset({"pracować", "praca", "studiować", "studia", "urodzić"})
+_PAST = "praet"
 # A message this short that starts with a town is about that town ("Balice koło lotniska").
 _HEADING_WORDS = 3
 _COMMON_TAGS = {"adj", "adja", "adjp", "adv", "fin", "inf", "praet", "impt", "prep", "conj", "qub"}
@@ -91,6 +113,17 @@ def said_to_live_at(tokens: list[Token], start: int) -> bool:
     return any(analyser.lemma_pos(t.key)[0] in _LIVING_VERBS for t in before)
 
 
+def not_home(tokens: list[Token], start: int) -> bool:
+    """Whether the words right before the place at token `start` say it is not where one lives
+    now: "pracuję w Warszawie", "urodziłam się w Tarnowie", "długo mieszkałam w Bochni"."""
+    analyser = default_analyser()
+    for token in tokens[max(0, start - 3) : start]:
+        lemma, pos = analyser.lemma_pos(token.key)
+        if lemma in _NOT_HOME_WORDS or (lemma in _LIVING_VERBS and pos == _PAST):
+            return True
+    return False
+
+
 def outside_place(tokens: list[Token], text: str = "") -> str | None:
     """The first town outside Kraków that the message says the resident lives in or comes from.
 
@@ -102,7 +135,11 @@ def outside_place(tokens: list[Token], text: str = "") -> str | None:
     words = [t for t in tokens if t.is_word]
     short = len(words) <= _HEADING_WORDS
     heads = bool(words) and (short or text[words[0].end :].startswith(","))
-    candidates = [t for p, t in zip(tokens, tokens[1:], strict=False) if p.key in _LOCALITY_WORDS]
+    candidates = [
+        t
+        for i, (p, t) in enumerate(zip(tokens, tokens[1:], strict=False))
+        if p.key in _LOCALITY_WORDS and not not_home(tokens, i + 1)
+    ]
     for token in ([words[0]] if heads else []) + candidates:
         if not token.is_word or len(token.key) < 3:
             continue

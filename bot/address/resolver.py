@@ -18,7 +18,8 @@ from bot.address.index import Entry, FormIndex, Tier
 from bot.address.matching import HouseNumber, Match, Matcher, read_house_number
 from bot.address.model import Candidate, Kind, ParsedAddress, Resolution, Status
 from bot.address.normalise import Token, find_postcodes, tokenise
-from bot.address.places import lives_in_krakow, outside_place, said_to_live_at
+from bot.address.places import lives_in_krakow, not_home, outside_place, said_to_live_at
+from bot.polish.morfeusz import default_analyser
 
 KRAKOW_POSTCODE_PREFIXES = ("30-", "31-")
 # Before an outside place these say the resident lives there ("w Wieliczce", "z Skawiny"),
@@ -99,7 +100,11 @@ class AddressResolver:
             neighbourhood=places[0].match.surface if places else neighbourhood,
             raw=text,
         )
-        outside = [] if lives_in_krakow(tokens) else self._found(matches, ("outside",))
+        outside = [
+            f
+            for f in ([] if lives_in_krakow(tokens) else self._found(matches, ("outside",)))
+            if not not_home(tokens, f.match.start) and not _everyday_word(f.match)
+        ]
         if outside and _someone_lives_in_krakow(tokens, streets + places, outside):
             outside = []
         if self._outside(postcodes, outside, streets + places):
@@ -204,6 +209,12 @@ class AddressResolver:
             return Resolution("resolved", parsed, candidates, districts.pop())
         status: Status = "needs_number" if one_street else "choose"
         return Resolution(status, parsed, candidates)
+
+
+def _everyday_word(match: Match) -> bool:
+    """A typo match on an everyday word typed without Polish letters: "dal mi do myslenia" is
+    "myślenia", no slip of Myślenice."""
+    return match.distance is not None and default_analyser().common_with_diacritics(match.surface)
 
 
 def _someone_lives_in_krakow(

@@ -22,6 +22,8 @@ from bot.address.places import outside_place
         ("rzeszow, czy tez pomagacie", "Rzeszów"),
         ("Balice koło lotniska", "Balice"),
         ("powiat krakowski, wioska Zabierzów, gdzie jest pomoc", "Zabierzów"),
+        ("pracuję w Krakowie, a mieszkam w Proszowicach", "Proszowice"),
+        ("mieszkamy w Nowym Wiśniczu", "Nowa"),  # "Nowa" of "Nowa Zelandia" is no country
     ],
 )
 def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
@@ -45,6 +47,14 @@ def test_a_town_where_the_resident_lives_is_found(text: str, town: str) -> None:
         "Szczęść Boże",
         "Wolę nie mówić",  # a verb, not the village Wola
         "w glowie mam tylko jedno, zeby to sie skonczylo",  # "głowie", not the village Glów
+        # Any country or continent, from CLDR's names.
+        "widziałam reportaż o głodzie w Afryce, czy zbieracie dary",
+        "córka wyjechała do pracy w Kanadzie, a ja zostałam sama",
+        # A town where one works, studies or was born, or lived once, is not home.
+        "syn pracuje w Tarnowie i rzadko przyjeżdża",
+        "studiuję w Rzeszowie, a rodzice potrzebują pomocy",
+        "urodziłam się w Bochni, teraz nie mam gdzie mieszkać",
+        "kiedyś mieszkałam w Proszowicach, ale to było dawno",
     ],
 )
 def test_no_town_where_none_is_said_to_be_home(text: str) -> None:
@@ -56,3 +66,15 @@ def test_the_resolver_sends_an_unlisted_town_to_its_own_gmina() -> None:
     assert resolver.resolve("mieszkam w Proszowicach, gdzie mam iść").status == "outside"
     assert resolver.resolve("mieszkam w Krakowie, pochodzę z Tarnowa").status == "unknown"
     assert resolver.resolve("Wieliczka, ul. Kościuszki 5").status == "outside"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mama jest sama, a ja pracuję w Wieliczce",  # a listed town where one works
+        "film o przemocy dał mi do myslenia, czy macie grupy",  # "myślenia", no slip of Myślenice
+        "długo mieszkałam w Skawinie, teraz wynajmujemy w Krakowie",
+    ],
+)
+def test_a_listed_town_that_is_not_home_is_no_other_gmina(text: str) -> None:
+    assert AddressResolver.load().resolve(text).status != "outside"
