@@ -60,9 +60,7 @@ class ValidateBranchForm(FormValidationAction):
     def validate_district_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        if value is False:
-            return dict.fromkeys(branch_finder.SEARCH_SLOTS) | {"address_status": "rejected"}
-        return {"district_confirmed": value}
+        return branch_finder.confirm(bool(value), tracker.latest_message.get("text") or "")
 
 
 class _ReplyAction(ReplyAction, ABC):
@@ -99,7 +97,11 @@ class ActionBranchAnswer(_ReplyAction):
     about_office = True
 
     def reply(self, tracker: Tracker) -> Reply:
-        return branch_finder.answer(tracker.get_slot("district"), CATALOGUE)
+        return branch_finder.closing(tracker.slots, CATALOGUE)
+
+    def events(self, tracker: Tracker) -> list[dict[str, Any]]:
+        left = tracker.get_slot("address_status") == branch_finder.LEFT
+        return clear_search() if left else super().events(tracker)
 
 
 class ActionOfferDistricts(_ReplyAction):

@@ -8,6 +8,7 @@ next (a response name, its variables and buttons); the actions only pass them th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from bot.address import AddressResolver
 from bot.address.districts import DISTRICTS
 from bot.branches import Branch, BranchCatalogue
 from bot.messages import Reply
-from bot.polish.text import word_set
+from bot.polish.text import fold_diacritics, word_set
 
 # Messages that may carry an address while the form is open; anything else (a question, a crisis,
 # a refusal) is left to the rules, and the form resumes after them.
@@ -44,6 +45,17 @@ SEARCH_SLOTS = (
     "address_street",
     "address_options",
     "address_more",
+)
+
+# The search state after a resident said no to the district because the search is no longer
+# wanted: the form ends and the assistant asks what else it can do.
+LEFT = "left"
+REQUESTED_SLOT = "requested_slot"  # Rasa's form slot: None ends the form
+# A "no" to "Czy chodzi o Dzielnicę XIII Podgórze?" that leaves rather than corrects ("nie chcę
+# już", "już nie trzeba", "rezygnuję"); a plain "nie" means another district.
+_NO_LONGER_WANTED = re.compile(
+    r"\b(?:nie\s+chce|nie\s+trzeba|juz\s+nie|nie\s+potrzebuje|rezygnuje|nie\s+szukam"
+    r"|nie\s+interesuje)\b"
 )
 
 
@@ -184,6 +196,25 @@ def _interpret(
     if intent in ("find_branch", "ask_join_pora") and not any(hints.values()):
         return _search_state()  # "where is my branch?" carries no address: just ask for it
     return _search_state(address_status="unknown")
+
+
+def confirm(confirmed: bool, text: str) -> dict[str, Any]:
+    """The slot updates for the resident's yes or no to the district: a yes names the branch, a
+    no starts over with another address, a no that leaves ends the search."""
+    if confirmed:
+        return {"district_confirmed": True}
+    state = dict.fromkeys(SEARCH_SLOTS)
+    if _NO_LONGER_WANTED.search(fold_diacritics(text.lower())):
+        return state | {"address_status": LEFT, REQUESTED_SLOT: None}
+    return state | {"address_status": "rejected"}
+
+
+def closing(slots: Mapping[str, Any], catalogue: BranchCatalogue) -> Reply:
+    """What the assistant says when the form ends: the branch, or after a resident who left,
+    what else it can do."""
+    if slots.get("address_status") == LEFT:
+        return Reply("branch_search_left")
+    return answer(slots.get("district") or "", catalogue)
 
 
 def confirmation(slots: Mapping[str, Any]) -> Reply:

@@ -208,6 +208,22 @@ def test_naming_another_district_asks_again(resolver) -> None:
     assert slots["district"] == "XII" and slots["district_confirmed"] is None
 
 
+@pytest.mark.parametrize("text", ["nie", "nie, to nie ta dzielnica", "Nie."])
+def test_a_no_to_the_district_starts_over(text: str) -> None:
+    slots = bf.confirm(False, text)
+    assert slots["address_status"] == "rejected" and bf.REQUESTED_SLOT not in slots
+
+
+@pytest.mark.parametrize(
+    "text", ["nie chcę", "nie chce juz, dziekuje", "już nie trzeba", "rezygnuję"]
+)
+def test_a_no_that_leaves_ends_the_search(text: str, messages: Messages) -> None:
+    slots = bf.confirm(False, text)
+    assert slots[bf.REQUESTED_SLOT] is None and slots["district"] is None
+    said, buttons = shown(messages, bf.closing(slots, BranchCatalogue.load()))
+    assert "nie szukam dalej" in said and "Menu" in buttons
+
+
 def test_the_district_awaiting_confirmation_is_read_from_its_label() -> None:
     asking = {"requested_slot": "district_confirmed", "district_label": "V Krowodrza"}
     assert bf.pending_district(asking) == "V"

@@ -39,6 +39,7 @@ _MESSAGES = {
     "address_choose": "branch/choose",
     "address_unknown": "branch/districts",
     "address_rejected": "branch/districts",
+    "branch_search_left": "ack",
     "offer_districts": "branch/districts",
     "address_outside": "outside_krakow",
     "branch_found": "branch/answer",

@@ -89,6 +89,13 @@ def test_a_no_to_the_district_asks_again_with_the_district_list(rasa_stack: Rasa
     assert len(again[-1]["buttons"]) == 18
 
 
+def test_a_no_that_leaves_ends_the_search_at_the_district_question(rasa_stack: RasaStack) -> None:
+    _, left, after = chat(rasa_stack, "mieszkam na Lipowej 3", "nie chcę", "dziękuję")
+    assert "nie szukam dalej" in texts(left)
+    # the search is over: thanks get their answer and no question for the address follows
+    assert "adres" not in texts(after).lower() and "dzielnic" not in texts(after).lower()
+
+
 def test_joining_pora_leads_to_the_branch_finder(rasa_stack: RasaStack) -> None:
     (replies,) = chat(rasa_stack, "jak sie zapisac do pory na aktywnosc?")
     answer = texts(replies)
