@@ -96,6 +96,11 @@ def test_a_no_that_leaves_ends_the_search_at_the_district_question(rasa_stack: R
     assert "adres" not in texts(after).lower() and "dzielnic" not in texts(after).lower()
 
 
+def test_a_closing_with_the_next_step_is_a_goodbye(rasa_stack: RasaStack) -> None:
+    _, closing = chat(rasa_stack, "jaki jest numer do mopsu?", "dobra, to zadzwonię do nich jutro")
+    assert "Do widzenia" in texts(closing) and "12 616 54 08" not in texts(closing)
+
+
 def test_joining_pora_leads_to_the_branch_finder(rasa_stack: RasaStack) -> None:
     (replies,) = chat(rasa_stack, "jak sie zapisac do pory na aktywnosc?")
     answer = texts(replies)
