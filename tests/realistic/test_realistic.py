@@ -20,11 +20,11 @@ from tests.conftest import ALWAYS_OPEN, HOURS_FILE, ROOT, RasaStack
 
 # Measured by `make eval-real` (see the closing notes); the goals are 0.97, 0.95, 1.0 and 0 alarms.
 SINGLES_FLOOR = 0.91  # measured 0.962
-CONVERSATIONS_FLOOR = 0.75  # measured 0.889
-RECALL_FLOOR = 0.94  # measured 0.970
-HOLDOUT_FLOOR = 0.87  # measured 0.939
+CONVERSATIONS_FLOOR = 0.75  # measured 0.878
+RECALL_FLOOR = 0.94  # measured 0.974
+HOLDOUT_FLOOR = 0.87  # measured 0.926 with march.yml and april.yml (0.940 without)
 MAX_CRISIS_ALARMS = 3  # measured 0 of 471 ordinary messages
-MAX_HOLDOUT_ALARMS = 6  # measured 5 of 320 ordinary messages
+MAX_HOLDOUT_ALARMS = 6  # measured 4 (311 false-alarm cases among 2,086 messages)
 # Training data: NLU examples, stories and rules (not the texts the assistant says).
 TRAINING_DIRS = ("nlu", "stories", "rules")
 # Replies like "tak", "menu" or "a dla kogo?" are every chat's; longer messages must never be
