@@ -62,8 +62,9 @@ class NextSteps:
             return False
         if self.asking.intersection(words):
             return False
-        said = " ".join(words)
-        return said.endswith(self.endings) or bool(self.verbs.intersection(words))
+        said = " " + " ".join(words)
+        ends = said.endswith(tuple(" " + ending for ending in self.endings))
+        return ends or bool(self.verbs.intersection(words))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

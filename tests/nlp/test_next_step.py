@@ -43,6 +43,7 @@ def test_a_closing_with_the_next_step_is_a_goodbye(steps: NextSteps, text: str, 
         ("kiedy mogę zadzwonić", "contact_info"),
         ("nie pójdę tam, boję się", "situation"),  # says no: more to tell
         ("mam 500 zł renty, to wszystko co mam", "situation"),  # "to wszystko" not as the end
+        ("pani z filii wszystkich zna tyle", "situation"),  # "zna tyle" is no "na tyle"
         ("wybiorę dzielnicę z listy", "inform_district"),  # answers the branch search
         ("tak, zadzwonię sama", "affirm"),  # answers a form's question
         (
