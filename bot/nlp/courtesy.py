@@ -47,6 +47,11 @@ def _phrases(entries: Sequence[str] | None) -> list[Phrase]:
     return sorted(words, key=len, reverse=True)
 
 
+def _folded(entries: Sequence[str] | None) -> list[str]:
+    """Entries as they are compared with a folded message: lower case, no Polish letters."""
+    return [fold_diacritics(entry.lower()) for entry in entries or []]
+
+
 def _same_word(written: str, courtesy: str) -> bool:
     """Whether a word of the message is the courtesy's word: typed without Polish letters or with
     one slip it is ("czesc", "dzein"), with other Polish letters it is another word ("część")."""
@@ -73,6 +78,10 @@ class Courtesies:
     closings: list[Phrase]
     thanks: list[Phrase]
     questions: frozenset[str]  # folded
+    # Closings that end the chat (bot/nlp/next_step.py), all folded.
+    endings: tuple[str, ...] = ()
+    next_steps: frozenset[str] = frozenset()
+    requests: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> Courtesies:
@@ -82,7 +91,10 @@ class Courtesies:
             addressees=_phrases(raw.get("addressees")),
             closings=_phrases(raw.get("closings")),
             thanks=_phrases(raw.get("thanks")),
-            questions=frozenset(fold_diacritics(w.lower()) for w in raw.get("questions") or []),
+            questions=frozenset(_folded(raw.get("questions"))),
+            endings=tuple(_folded(raw.get("endings"))),
+            next_steps=frozenset(_folded(raw.get("next_steps"))),
+            requests=frozenset(_folded(raw.get("requests"))),
         )
 
     def content(self, tokens: Sequence[Token]) -> tuple[int, int]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.constants import INTENT
 
+from bot.nlp.courtesy import Courtesies
 from bot.nlp.crisis import CRISIS_HINT
-from bot.nlp.next_step import GOODBYE, NextStep, NextSteps
+from bot.nlp.next_step import GOODBYE, NextStep
 from tests.nlp.parsed import parsed
 
 
 @pytest.fixture(scope="module")
-def steps() -> NextSteps:
-    return NextSteps.load()
+def steps() -> Courtesies:
+    return Courtesies.load()
 
 
-def _read(steps: NextSteps, text: str, diet: str, **data: object) -> str:
+def _read(steps: Courtesies, text: str, diet: str, **data: object) -> str:
     ranking = [{"name": diet, "confidence": 0.9}, {"name": "out_of_scope", "confidence": 0.1}]
     return NextStep(steps).process([parsed(text, ranking, **data)])[0].get(INTENT)["name"]
 
@@ -30,7 +31,7 @@ def _read(steps: NextSteps, text: str, diet: str, **data: object) -> str:
         ("w takim razie podjadę tam z dokumentami", "support"),
     ],
 )
-def test_a_closing_with_the_next_step_is_a_goodbye(steps: NextSteps, text: str, diet: str) -> None:
+def test_a_closing_with_the_next_step_is_a_goodbye(steps: Courtesies, text: str, diet: str) -> None:
     assert _read(steps, text, diet) == GOODBYE
 
 
@@ -53,12 +54,12 @@ def test_a_closing_with_the_next_step_is_a_goodbye(steps: NextSteps, text: str, 
     ],
 )
 def test_a_question_a_request_or_a_form_answer_keeps_its_reading(
-    steps: NextSteps, text: str, diet: str
+    steps: Courtesies, text: str, diet: str
 ) -> None:
     assert _read(steps, text, diet) == diet
 
 
-def test_a_possible_crisis_is_never_turned_into_a_goodbye(steps: NextSteps) -> None:
+def test_a_possible_crisis_is_never_turned_into_a_goodbye(steps: Courtesies) -> None:
     assert _read(steps, "jutro pójdę tam ostatni raz", "crisis_suicide") == "crisis_suicide"
     hinted = _read(steps, "no to pójdę tam jutro", "nlu_fallback", **{CRISIS_HINT: True})
     assert hinted == "nlu_fallback"
