@@ -43,6 +43,28 @@ def test_what_the_sources_do_not_know_is_said_honestly(rasa_stack: RasaStack) ->
     assert cost.first == "out_of_scope" and "12 616 54 08" in cost.text
 
 
+def test_follow_ups_in_a_residents_own_words_are_read_in_the_topic(rasa_stack: RasaStack) -> None:
+    """Words the classifier ties to a life situation ("bezrobotni") do not hide the follow-up
+    (bot/nlp/follow_up_cue.py)."""
+    about, who, join = chat(
+        rasa_stack,
+        "czym jest pora na aktywnosc",
+        "a to jest tylko dla bezrobotnych czy kazdy moze?",
+        "ok a jak sie tam dostac",
+    )
+    assert about.first == "pora/about"
+    assert who.first == "pora/who"
+    assert join.first == "pora/join" and join.active_loop == "branch_form"
+
+
+def test_the_cost_of_a_named_form_of_support_is_said_to_be_unknown(rasa_stack: RasaStack) -> None:
+    """The description of therapy says nothing of its cost: the resident hears where to ask, even
+    after a topic whose cost is known."""
+    _, cost = chat(rasa_stack, "Czym był projekt COGITO?", "czy terapia w mopsie jest za darmo?")
+    assert cost.labels == ["out_of_scope"] and "12 616 54 08" in cost.text
+    assert "291 093,97" not in cost.text
+
+
 def test_after_the_branch_or_the_contacts_a_follow_up_is_about_the_office(
     rasa_stack: RasaStack,
 ) -> None:
