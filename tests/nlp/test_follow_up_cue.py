@@ -36,6 +36,7 @@ def _read(cues: FollowUpCues, text: str, diet: str, **data: object) -> str:
         ("ok a kto za to wszystko placil", "out_of_scope", "ask_funding"),
         ("a to nadal działa?", "nlu_fallback", "ask_when"),
         ("od kiedy?", "nlu_fallback", "ask_when"),
+        ("kiedy on w ogóle powstał", "nlu_fallback", "ask_when"),  # "on" points back
         ("dzięki, a jak się tam zapisać", "thank", "ask_how_join"),
         ("a co jest dzisiaj w zamian", "nlu_fallback", "ask_how_join"),
         ("a gdzie to było", "find_branch", "ask_where"),
