@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.component import UntrainedComponent
 from bot.paths import data_file
-from bot.polish.text import fold_diacritics
+from bot.polish.text import fold_diacritics, folded_words
 
 CONTENT = "content"  # message property: the text without its courtesies
 GREETED = "greeted"  # message property: it opens with a greeting or "mam pytanie"
@@ -45,11 +45,6 @@ def _phrases(entries: Sequence[str] | None) -> list[Phrase]:
     """Phrases as lower-case words, longest first, so that the longest courtesy is hidden."""
     words = (tuple(entry.lower().split()) for entry in entries or [])
     return sorted(words, key=len, reverse=True)
-
-
-def _folded(entries: Sequence[str] | None) -> list[str]:
-    """Entries as they are compared with a folded message: lower case, no Polish letters."""
-    return [fold_diacritics(entry.lower()) for entry in entries or []]
 
 
 def _same_word(written: str, courtesy: str) -> bool:
@@ -91,10 +86,10 @@ class Courtesies:
             addressees=_phrases(raw.get("addressees")),
             closings=_phrases(raw.get("closings")),
             thanks=_phrases(raw.get("thanks")),
-            questions=frozenset(_folded(raw.get("questions"))),
-            endings=tuple(_folded(raw.get("endings"))),
-            next_steps=frozenset(_folded(raw.get("next_steps"))),
-            requests=frozenset(_folded(raw.get("requests"))),
+            questions=frozenset(folded_words(raw.get("questions"))),
+            endings=tuple(folded_words(raw.get("endings"))),
+            next_steps=frozenset(folded_words(raw.get("next_steps"))),
+            requests=frozenset(folded_words(raw.get("requests"))),
         )
 
     def content(self, tokens: Sequence[Token]) -> tuple[int, int]:

@@ -19,7 +19,7 @@ the message names), a request for a person and a form's own answers keep their r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +30,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.follow_up import ASPECTS, UNKNOWN, FollowUps
 from bot.nlp.component import UntrainedComponent
-from bot.nlp.crisis import CRISIS_HINT, is_crisis
-from bot.nlp.person_request import KEPT
+from bot.nlp.person_request import keeps_reading
 from bot.nlp.ranking import choose_intent
 from bot.paths import data_file
-from bot.polish.text import fold_diacritics
+from bot.polish.text import fold_diacritics, folded_words
 
 CUES_FILE = data_file("follow_up_cues.yml")
 # The entity (and slot) that carries a topic the message names.
@@ -48,10 +47,6 @@ _STEM = "*"
 MAX_GAP = 2
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
-
-
-def _folded(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(fold_diacritics(str(word).lower()) for word in words)
 
 
 def _pattern(phrase: str) -> re.Pattern[str]:
@@ -117,7 +112,9 @@ class FollowUpCues:
         unknown = (set(raw) | set(words["asked_of_named"])) - set(ASPECTS)
         if unknown:
             raise ValueError(f"{path}: {', '.join(sorted(unknown))} is no aspect")
-        shape = [_folded(words[key]) for key in ("connectors", "fillers", "anaphors")]
+        shape = [
+            frozenset(folded_words(words[key])) for key in ("connectors", "fillers", "anaphors")
+        ]
         return cls(
             aspects=_patterns(raw),
             named=_patterns(words["named"]),
@@ -126,7 +123,7 @@ class FollowUpCues:
             connectors=shape[0],
             fillers=shape[1],
             anaphors=shape[2],
-            glue=_folded(words["glue"]).union(*shape),
+            glue=frozenset(folded_words(words["glue"])).union(*shape),
             short=limits["short"],
             max_words=limits["max_words"],
             max_named_words=limits["max_named_words"],
@@ -192,9 +189,7 @@ class FollowUpCue(UntrainedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent in ASPECTS or intent in KEPT or is_crisis(intent):
-                continue
-            if message.get(CRISIS_HINT) or message.get(ENTITIES):
+            if keeps_reading(message) or intent in ASPECTS or message.get(ENTITIES):
                 continue
             cue = self._cues.cue(message.get(TEXT) or "")
             if not cue or (intent in _TOPICS and not cue.topic):

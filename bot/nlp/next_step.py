@@ -19,8 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.component import UntrainedComponent
 from bot.nlp.courtesy import Courtesies
-from bot.nlp.crisis import CRISIS_HINT, is_crisis
-from bot.nlp.person_request import KEPT
+from bot.nlp.person_request import keeps_reading
 from bot.nlp.ranking import choose_intent
 from bot.polish.text import fold_diacritics
 
@@ -56,9 +55,9 @@ class NextStep(UntrainedComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = (message.get(INTENT) or {}).get("name")
-            if intent in KEPT or is_crisis(intent) or message.get(CRISIS_HINT):
+            if keeps_reading(message):
                 continue
+            intent = (message.get(INTENT) or {}).get("name")
             if intent not in _CLOSING and closes(self._courtesies, message.get(TEXT) or ""):
                 choose_intent(message, GOODBYE)
         return messages

@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.component import UntrainedComponent
-from bot.nlp.crisis import is_crisis
+from bot.nlp.crisis import CRISIS_HINT, is_crisis
 from bot.nlp.phrases import NEGATION, PhraseLexicon
 from bot.nlp.ranking import choose_intent
 from bot.paths import data_file
@@ -44,6 +44,13 @@ KEPT = frozenset(
         "outside_krakow",
     }
 )
+
+
+def keeps_reading(message: Message) -> bool:
+    """Whether the guards after this one leave the message's reading as it is: KEPT, a crisis,
+    or a possible crisis (the gentle line)."""
+    intent = (message.get(INTENT) or {}).get("name")
+    return intent in KEPT or is_crisis(intent) or bool(message.get(CRISIS_HINT))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
