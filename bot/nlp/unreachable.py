@@ -52,6 +52,9 @@ SIGNS: tuple[Phrase, ...] = tuple(
         "nie mieć go ten pora",
     )
 )
+# "Nie mam kontaktu z mamą" also tells of a family that does not talk: it counts only beside
+# another sign ("od wczoraj nie mam kontaktu z mamą, nie otwiera"), never with a time alone.
+BESIDE_ANOTHER: Phrase = ("nie", "miec", "kontakt")
 AFTER_REACH = 3  # words after the sign where the one silent may be named
 # How long: since yesterday, since a weekday, for days (not an hour, which is ordinary).
 SINCE = _folded(
@@ -70,11 +73,11 @@ def someone_unreachable(lemmas: list[Readings]) -> bool:
         return False
     found = {
         sign: [span for span in spans(sign, lemmas) if _said_of_a_person(lemmas, span)]
-        for sign in SIGNS
+        for sign in (*SIGNS, BESIDE_ANOTHER)
     }
-    told = [span for sign_spans in found.values() for span in sign_spans]
     signs = sum(bool(sign_spans) for sign_spans in found.values())
-    return signs >= 2 or any(_lasting(lemmas, span) for span in told)
+    lasting = (span for sign in SIGNS for span in found[sign])
+    return signs >= 2 or any(_lasting(lemmas, span) for span in lasting)
 
 
 def _said_of_a_person(lemmas: list[Readings], span: set[int]) -> bool:

@@ -96,6 +96,17 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("w nocy pękła ściana w bloku i coś trzeszczy", "crisis_danger"),
         ("córka mnie popchnęła, aż upadłam", "crisis_violence"),
         ("szef trzyma moje dokumenty i nie płaci od dwóch miesięcy", "crisis_violence"),
+        ("na budowie zabrali nam paszporty i nie płacą", "crisis_violence"),
+        # Pulled about, or hitting said with "lać".
+        ("mąż mnie szarpie za włosy przy dzieciach", "crisis_violence"),
+        ("ojczym leje mamę pasem", "crisis_violence"),
+        # A heart attack or a stroke, a fall with no getting up, someone no longer responding.
+        ("tata ma ból w klatce piersiowej i jest blady", "crisis_danger"),
+        ("mamie drętwieje ręka i mówi niewyraźnie", "crisis_danger"),
+        ("dziadek przewrócił się i nie może się podnieść", "crisis_danger"),
+        ("wujek już nie kontaktuje, co robić", "crisis_danger"),
+        # Standing on the rails, also told the day after.
+        ("w nocy stałem na torach za blokiem", "crisis_suicide"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -149,6 +160,9 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "czy pogotowie gazowe to u was",
         "pali się światło na klatce",
         "tramwaj stoi na torach, spóźnię się na wizytę",
+        "leje jak z cebra, czy filia jest dziś otwarta",
+        "ja już nie kontaktuję po tych wszystkich papierach",
+        "pracownica przestała się kontaktować, co dalej z wnioskiem",
         "lata temu przeszłam przez przemoc w domu, dziś chcę pomagać innym",
         "chcę raz na zawsze skończyć z długami",
         "potrzebuję pogotowia opiekuńczego dla dziecka",

@@ -33,6 +33,7 @@ def unreachable(lexicon: CrisisLexicon, text: str) -> bool:
         # two signs together need no time
         "córka miała być w domu o 15, nie wróciła i ma wyłączony telefon",
         "babcia nie odbiera i nie otwiera",
+        "od rana nie mam kontaktu z dziadkiem, nie otwiera drzwi",
         # gone missing
         "mój brat zaginął wczoraj wieczorem",
         "tata poszedł rano na spacer i nie ma go do tej pory",
@@ -53,6 +54,8 @@ def test_a_person_silent_for_a_day_or_more_is_found(lexicon: CrisisLexicon, text
         "dziadek od wczoraj nie odbiera, bo zgubil telefon",
         "brat nie odbiera od niedzieli, wyjechał do sanatorium",
         "sąsiad od wczoraj nie otwierał, ale okazało się, że był w szpitalu na badaniach",
+        # no contact as a family's way, not a silence that alarms
+        "nie mam kontaktu z synem od tygodnia, pokłóciliśmy się",
         # no person's silence at all
         "czy filia jest otwarta w czwartek od rana",
         "zaginął mi wniosek w filii od poniedziałku",
