@@ -163,6 +163,8 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "leje jak z cebra, czy filia jest dziś otwarta",
         "ja już nie kontaktuję po tych wszystkich papierach",
         "pracownica przestała się kontaktować, co dalej z wnioskiem",
+        "dusi mnie ten kredyt, czy ktoś w filii doradzi",
+        "mały nie oddycha przez nos, czy jest dopłata do leków",
         "lata temu przeszłam przez przemoc w domu, dziś chcę pomagać innym",
         "chcę raz na zawsze skończyć z długami",
         "potrzebuję pogotowia opiekuńczego dla dziecka",
