@@ -77,6 +77,9 @@ class Courtesies:
     endings: tuple[str, ...] = ()
     next_steps: frozenset[str] = frozenset()
     requests: frozenset[str] = frozenset()
+    # Leaving what is going on (bot/nlp/next_step.py): phrases as folded words, longest first.
+    leaving: tuple[tuple[str, ...], ...] = ()
+    fillers: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> Courtesies:
@@ -90,6 +93,14 @@ class Courtesies:
             endings=tuple(folded_words(raw.get("endings"))),
             next_steps=frozenset(folded_words(raw.get("next_steps"))),
             requests=frozenset(folded_words(raw.get("requests"))),
+            leaving=tuple(
+                sorted(
+                    (tuple(phrase.split()) for phrase in folded_words(raw.get("leaving"))),
+                    key=len,
+                    reverse=True,
+                )
+            ),
+            fillers=frozenset(folded_words(raw.get("fillers"))),
         )
 
     def content(self, tokens: Sequence[Token]) -> tuple[int, int]:

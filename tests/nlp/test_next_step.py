@@ -7,7 +7,7 @@ from rasa.shared.nlu.constants import INTENT
 
 from bot.nlp.courtesy import Courtesies
 from bot.nlp.crisis import CRISIS_HINT
-from bot.nlp.next_step import GOODBYE, NextStep
+from bot.nlp.next_step import GOODBYE, STOP, NextStep
 from tests.nlp.parsed import parsed
 
 
@@ -63,3 +63,41 @@ def test_a_possible_crisis_is_never_turned_into_a_goodbye(steps: Courtesies) -> 
     assert _read(steps, "jutro pójdę tam ostatni raz", "crisis_suicide") == "crisis_suicide"
     hinted = _read(steps, "no to pójdę tam jutro", "nlu_fallback", **{CRISIS_HINT: True})
     assert hinted == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "diet"),
+    [
+        # read as refusing the address: the branch search would ask again
+        ("nie chcę już szukać, dzięki", "decline_address"),
+        ("zostaw to, nie trzeba", "deny"),
+        ("dobra, nieważne", "nlu_fallback"),
+        ("w takim razie nie chcę", "deny"),
+        ("no to nie chce juz dalej", "find_branch"),
+        ("rezygnuję", "out_of_scope"),
+    ],
+)
+def test_only_leaving_words_leave_what_is_going_on(steps: Courtesies, text: str, diet: str) -> None:
+    assert _read(steps, text, diet) == STOP
+
+
+@pytest.mark.parametrize(
+    ("text", "diet"),
+    [
+        ("nie chcę podawać adresu", "decline_address"),  # refuses one step: the district list
+        ("stop, chcę podać inny adres", "inform_address"),  # more to say
+        ("nie trzeba nic płacić?", "ask_cost"),  # a question
+        ("to koniec z nami, mąż się wyprowadził", "situation"),
+        ("nie, jednak nie", "deny"),  # a plain no
+    ],
+)
+def test_leaving_words_inside_more_keep_the_reading(
+    steps: Courtesies, text: str, diet: str
+) -> None:
+    assert _read(steps, text, diet) == diet
+
+
+def test_leaving_words_never_hide_a_possible_crisis(steps: Courtesies) -> None:
+    assert _read(steps, "nie chcę już, koniec", "crisis_suicide") == "crisis_suicide"
+    hinted = _read(steps, "nie chcę dalej", "deny", **{CRISIS_HINT: True})
+    assert hinted == "deny"
