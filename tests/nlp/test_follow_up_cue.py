@@ -42,6 +42,8 @@ def _read(cues: FollowUpCues, text: str, diet: str, **data: object) -> str:
         ("a gdzie to było", "find_branch", "ask_where"),
         ("no a kto to organizowal", "out_of_scope", "ask_organiser"),
         ("a jakie byly efekty", "nlu_fallback", "ask_results"),
+        ("a ile z nich dostało potem pracę", "nlu_fallback", "ask_results"),
+        ("i ktoś znalazł pracę po tym?", "situation", "ask_results"),
         ("na czym to polegalo?", "out_of_scope", "ask_details"),
     ],
 )
