@@ -107,6 +107,10 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("wujek już nie kontaktuje, co robić", "crisis_danger"),
         # Standing on the rails, also told the day after.
         ("w nocy stałem na torach za blokiem", "crisis_suicide"),
+        ("napisał tylko: do zobaczenia po drugiej stronie", "crisis_suicide"),
+        ("sąsiadka ma usta sine i ledwo mówi", "crisis_danger"),
+        ("na klatce czuć spaleniznę, co robić", "crisis_danger"),
+        ("ojczym uderzył syna w twarz", "crisis_violence"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -165,6 +169,9 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "pracownica przestała się kontaktować, co dalej z wnioskiem",
         "dusi mnie ten kredyt, czy ktoś w filii doradzi",
         "mały nie oddycha przez nos, czy jest dopłata do leków",
+        "laptop mi się zabił, wniosek wyślę jutro",
+        "dusi mnie ta sytuacja z czynszem, kto doradzi",
+        "w tym smogu nie ma czym oddychać, czy są maseczki",
         "lata temu przeszłam przez przemoc w domu, dziś chcę pomagać innym",
         "chcę raz na zawsze skończyć z długami",
         "potrzebuję pogotowia opiekuńczego dla dziecka",
