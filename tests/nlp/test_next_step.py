@@ -72,7 +72,7 @@ def test_a_possible_crisis_is_never_turned_into_a_goodbye(steps: Courtesies) -> 
         ("nie chcę już szukać, dzięki", "decline_address"),
         ("zostaw to, nie trzeba", "deny"),
         ("dobra, nieważne", "nlu_fallback"),
-        ("w takim razie nie chcę", "deny"),
+        ("w takim razie nie chcę dalej", "deny"),
         ("no to nie chce juz dalej", "find_branch"),
         ("rezygnuję", "out_of_scope"),
     ],
@@ -89,6 +89,7 @@ def test_only_leaving_words_leave_what_is_going_on(steps: Courtesies, text: str,
         ("nie trzeba nic płacić?", "ask_cost"),  # a question
         ("to koniec z nami, mąż się wyprowadził", "situation"),
         ("nie, jednak nie", "deny"),  # a plain no
+        ("nie, nie chcę", "deny"),  # the form's own no (bot/branch_finder.py tells which)
     ],
 )
 def test_leaving_words_inside_more_keep_the_reading(
