@@ -40,12 +40,19 @@ MAX_WORDS = 8  # a closing is short; a longer message tells or asks something mo
 _NEGATION = "nie"
 
 
+def _short_statement(text: str) -> list[str]:
+    """The folded words of a short message that asks nothing; none for a question or a longer
+    message, which tells or asks something more than closing or leaving."""
+    if "?" in text:
+        return []
+    words = re.findall(r"\w+", fold_diacritics(text.lower()))
+    return words if len(words) <= MAX_WORDS else []
+
+
 def closes(courtesies: Courtesies, text: str) -> bool:
     """Whether the message only ends the chat or says what the resident will do next."""
-    if "?" in text:
-        return False
-    words = re.findall(r"\w+", fold_diacritics(text.lower()))
-    if not words or len(words) > MAX_WORDS or _NEGATION in words:
+    words = _short_statement(text)
+    if not words or _NEGATION in words:
         return False
     if courtesies.questions.intersection(words) or courtesies.requests.intersection(words):
         return False
@@ -56,11 +63,7 @@ def closes(courtesies: Courtesies, text: str) -> bool:
 
 def leaves(courtesies: Courtesies, text: str) -> bool:
     """Whether the message is only leaving phrases and filler words, with at least one phrase."""
-    if "?" in text:
-        return False
-    words = re.findall(r"\w+", fold_diacritics(text.lower()))
-    if len(words) > MAX_WORDS:
-        return False
+    words = _short_statement(text)
     found, at = False, 0
     while at < len(words):
         end = next(

@@ -33,10 +33,16 @@ OFFICE = _folded(
     "filia mops ośrodek pracownik pracownica urząd punkt infolinia numer biuro opieka "
     "administracja spółdzielnia przychodnia lekarz sekretariat"
 )
-# Not answering, not opening, not back, missing ("nie ma jej do tej pory"); the words as
-# PhraseLexicon compares them.
+
+
+def _sign(words: str) -> Phrase:
+    """A sign's lemmas as PhraseLexicon compares them (no Polish letters)."""
+    return tuple(fold_diacritics(word) for word in words.split())
+
+
+# Not answering, not opening, not back, missing ("nie ma jej do tej pory").
 SIGNS: tuple[Phrase, ...] = tuple(
-    tuple(fold_diacritics(word) for word in sign.split())
+    _sign(sign)
     for sign in (
         "nie odbierać",
         "nie odpowiadać",
@@ -54,7 +60,7 @@ SIGNS: tuple[Phrase, ...] = tuple(
 )
 # "Nie mam kontaktu z mamą" also tells of a family that does not talk: it counts only beside
 # another sign ("od wczoraj nie mam kontaktu z mamą, nie otwiera"), never with a time alone.
-BESIDE_ANOTHER: Phrase = ("nie", "miec", "kontakt")
+BESIDE_ANOTHER = _sign("nie mieć kontakt")
 AFTER_REACH = 3  # words after the sign where the one silent may be named
 # How long: since yesterday, since a weekday, for days (not an hour, which is ordinary).
 SINCE = _folded(
