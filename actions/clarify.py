@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.follow_up import FOLLOW_UPS, answer_follow_up
+from actions.follow_up import FOLLOW_UPS, answer_follow_up, answered_in_topic
 from actions.say import say
 from bot.clarify import (
     beyond_knowledge,
@@ -29,6 +29,8 @@ class ActionClarify(Action):
             aspect = FOLLOW_UPS.aspect_in_context(tracker.get_slot("topic"), parse)
             if aspect:  # an unclear short question about the topic just answered, or where to go
                 return answer_follow_up(dispatcher, tracker, aspect)
+            if answered_in_topic(dispatcher, tracker):
+                return []
             if beyond_knowledge(parse):
                 dispatcher.utter_message(response="utter_out_of_scope")
                 return []

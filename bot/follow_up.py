@@ -50,6 +50,15 @@ _RESPONSE = "utter_"
 # fallback threshold although the aspect leads the ranking: in the context of a topic, a leading
 # aspect from this confidence on is answered rather than met with the clarification question.
 CONTEXT_CONFIDENCE = 0.25
+# The projects, whose few answers the response selector ranks ("cogito/guide_campaign"). A short
+# question about one of them that names no aspect the table knows ("a ten poradnik co wydali?") is
+# often left unclear or read as beyond the assistant's knowledge, although the selector ranks the
+# project's own answer first: in the context of the project, that answer is given. Not the forms
+# of support: each is a short description, and a question beyond it ("czy za kurs jest
+# stypendium?") is beyond the sources, however the selector ranks the forms.
+IN_TOPIC = ("pora", "cogito")
+# A follow-up is short; a longer message read as beyond knowledge asks something of its own.
+IN_TOPIC_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,17 @@ class FollowUps:
             branch_search=BRANCH in steps,
             contacts=CONTACT in steps,
         )
+
+
+def answer_in_topic(topic: str | None, parse: Mapping[str, Any]) -> str | None:
+    """The answer of the topic under discussion ("cogito/guide_campaign") that a short follow-up
+    asks about, when the response selector ranks it first of all answers; otherwise none."""
+    text = str(parse.get("text") or "")
+    if topic not in IN_TOPIC or len(text.split()) > IN_TOPIC_WORDS:
+        return None
+    ranking = ((parse.get("response_selector") or {}).get("default") or {}).get("ranking") or []
+    best = str(ranking[0].get("intent_response_key") or "") if ranking else ""
+    return best if best.startswith(f"{topic}/") else None
 
 
 def latest_answer(events: Sequence[Mapping[str, Any]], topic: str | None) -> str | None:

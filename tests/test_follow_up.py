@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.branches import BranchCatalogue
-from bot.follow_up import ASPECTS, FollowUps, latest_answer
+from bot.follow_up import ASPECTS, FollowUps, answer_in_topic, latest_answer
 from bot.messages import Messages
 from tests.conftest import ROOT
 
@@ -196,3 +196,31 @@ def test_without_a_topic_an_aspect_is_no_topic_button(follow_ups) -> None:
     dialogue's answer only when that is the whole question."""
     assert follow_ups.topic_key(None, "ask_how_join") is None
     assert follow_ups.topic_key("cogito", "ask_how_join") == "cogito/join"
+
+
+def _selected(text: str, *keys: str) -> dict[str, object]:
+    """Parse data whose response selector ranks these answers, best first."""
+    ranking = [
+        {"intent_response_key": key, "confidence": 0.5 / (i + 1)} for i, key in enumerate(keys)
+    ]
+    return {"text": text, "response_selector": {"default": {"ranking": ranking}}}
+
+
+def test_a_short_question_on_the_topic_gets_the_topics_answer_the_selector_ranks_first() -> None:
+    guide = _selected("a ten poradnik co wydali?", "cogito/guide_campaign", "cogito/labs")
+    assert answer_in_topic("cogito", guide) == "cogito/guide_campaign"
+
+
+def test_another_topic_first_a_long_message_or_no_topic_keep_their_own_reply() -> None:
+    elsewhere = _selected("a psycholog tez jest?", "support/counselling_psych", "cogito/labs")
+    assert answer_in_topic("cogito", elsewhere) is None
+    long = _selected(
+        "a ile by kosztował udział w tych laboratoriach gdybym się zgłosił od przyszłego miesiąca",
+        "cogito/labs",
+    )
+    assert answer_in_topic("cogito", long) is None
+    assert answer_in_topic(None, _selected("a kto im to dał", "pora/award")) is None
+    # a form of support says little beyond its description: a question beyond it is unknown
+    stipend = _selected("czy za kurs jest stypendium", "support/vocational_course")
+    assert answer_in_topic("support", stipend) is None
+    assert answer_in_topic("office", _selected("a kto im to dał", "pora/award")) is None

@@ -57,6 +57,16 @@ def test_follow_ups_in_a_residents_own_words_are_read_in_the_topic(rasa_stack: R
     assert join.first == "pora/join" and join.active_loop == "branch_form"
 
 
+def test_a_follow_up_about_a_project_in_its_own_words_gets_the_projects_answer(
+    rasa_stack: RasaStack,
+) -> None:
+    """No aspect of the follow-up table names a guide: the project's own answer is found in the
+    context of the project (bot/follow_up.py: answer_in_topic)."""
+    about, guide = chat(rasa_stack, "Czym był projekt COGITO?", "a był do tego jakiś poradnik?")
+    assert about.first == "cogito/about"
+    assert guide.first == "cogito/guide_campaign" and "500" in guide.text
+
+
 def test_the_cost_of_a_named_form_of_support_is_said_to_be_unknown(rasa_stack: RasaStack) -> None:
     """The description of therapy says nothing of its cost: the resident hears where to ask, even
     after a topic whose cost is known."""
