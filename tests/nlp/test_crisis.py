@@ -111,6 +111,9 @@ def detect(lexicon: CrisisLexicon, text: str) -> str | None:
         ("sąsiadka ma usta sine i ledwo mówi", "crisis_danger"),
         ("na klatce czuć spaleniznę, co robić", "crisis_danger"),
         ("ojczym uderzył syna w twarz", "crisis_violence"),
+        # A fire told with "się" first, and someone found hanged.
+        ("u sąsiadów się pali, dym leci na klatkę", "crisis_danger"),
+        ("znalazłam go wiszącego w piwnicy", "crisis_danger"),
     ],
 )
 def test_crisis_phrases_are_found_in_any_form(lexicon: CrisisLexicon, text: str, intent: str):
@@ -185,11 +188,16 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         # A verb as written is not second-guessed: "zabija" is not "zabiją".
         "syn gra w gry gdzie sie zabija, czy pedagog doradzi",
         "nie chce takiego zycia na zasilku, szukam pracy",
+        "nie chcę żyć z zasiłku do emerytury, jest doradca zawodowy?",
         # Speaking about the subject, not of oneself.
         "widziałam film o samobójstwie, czy macie profilaktykę w szkołach",
         "prowadzimy w szkole zapobieganie przemocy, czy MOPS przyśle kogoś na spotkanie",
         "przedawkowałam kawę przy tych wnioskach, gdzie je złożyć",
         "pali się termin, a nie wiem, gdzie jest moja filia",
+        "kontrolka się pali w samochodzie, spóźnię się na wizytę",
+        "nic się nie pali, proszę odpisać, kiedy będzie można",
+        "znicz się pali na grobie męża, a ja zostałam sama z rachunkami",
+        "pytam na szybko, bo się pali: gdzie złożyć wniosek",
         "moje życie zawodowe się skończyło po wypadku, czy jest doradca zawodowy",
         # A "nie" right before a phrase denies it.
         "nie głoduję, ale emerytura mała, gdzie jest tania stołówka",
