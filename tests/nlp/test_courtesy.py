@@ -39,6 +39,7 @@ def read(courtesy: CourtesyFilter, text: str) -> Message:
         ),
         ("dzien dobry panstwu. czy jest psycholog?", "czy jest psycholog?"),
         ("dzein dobry jestem bezdomny", "jestem bezdomny"),
+        ("dobryj den, ja nie mam pracy", "ja nie mam pracy"),  # typed by a Ukrainian speaker
         ("Hej, dzień dobry. Jak się zapisać? Dziękuję, pozdrawiam", "Jak się zapisać?"),
         ("jak się zapisać? Z góry dziękuję za odpowiedź.", "jak się zapisać?"),
         ("a dla kogo to jest? dzieki", "a dla kogo to jest?"),

@@ -75,6 +75,9 @@ def test_a_possible_crisis_is_never_turned_into_a_goodbye(steps: Courtesies) -> 
         ("w takim razie nie chcę dalej", "deny"),
         ("no to nie chce juz dalej", "find_branch"),
         ("rezygnuję", "out_of_scope"),
+        # not now, at the consent question of the handoff
+        ("nie, jednak nie teraz", "nlu_fallback"),
+        ("nie teraz, ja nie mam czas", "situation"),
     ],
 )
 def test_only_leaving_words_leave_what_is_going_on(steps: Courtesies, text: str, diet: str) -> None:
