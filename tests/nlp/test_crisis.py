@@ -198,6 +198,7 @@ def test_a_word_near_a_crisis_word_is_no_crisis_by_itself(lexicon: CrisisLexicon
         "nic się nie pali, proszę odpisać, kiedy będzie można",
         "znicz się pali na grobie męża, a ja zostałam sama z rachunkami",
         "pytam na szybko, bo się pali: gdzie złożyć wniosek",
+        "znalazłam ulotkę MOPS, wisi na klatce, co to za program?",
         "moje życie zawodowe się skończyło po wypadku, czy jest doradca zawodowy",
         # A "nie" right before a phrase denies it.
         "nie głoduję, ale emerytura mała, gdzie jest tania stołówka",
