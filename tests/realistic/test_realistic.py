@@ -19,12 +19,12 @@ from bot.polish.text import fold_diacritics
 from tests.conftest import ALWAYS_OPEN, HOURS_FILE, ROOT, RasaStack
 
 # Measured by `make eval-real` (see the closing notes); the goals are 0.97, 0.95, 1.0 and 0 alarms.
-SINGLES_FLOOR = 0.91  # measured 0.957
+SINGLES_FLOOR = 0.91  # measured 0.959
 CONVERSATIONS_FLOOR = 0.85  # measured 0.878
 RECALL_FLOOR = 0.95  # measured 0.985
-HOLDOUT_FLOOR = 0.87  # measured 0.917 with june.yml
+HOLDOUT_FLOOR = 0.87  # measured 0.917 with july.yml
 MAX_CRISIS_ALARMS = 3  # measured 0 of 471 ordinary messages
-MAX_HOLDOUT_ALARMS = 6  # measured 6 (481 false-alarm cases among 2,655 messages)
+MAX_HOLDOUT_ALARMS = 6  # measured 6 (506 false-alarm cases among 3,134 messages)
 # Training data: NLU examples, stories and rules (not the texts the assistant says).
 TRAINING_DIRS = ("nlu", "stories", "rules")
 # Replies like "tak", "menu" or "a dla kogo?" are every chat's; longer messages must never be
